@@ -1,0 +1,52 @@
+namespace IotHubJobs.Security;
+
+/// <summary>
+/// Which right a service request needs (iothub-spec §8.3 [rec]). The result lists alternatives: any one of them
+/// suffices. <see cref="AccessRights.None"/> means no rule covers the request, and it is refused.
+/// </summary>
+public static class IotHubPermissions
+{
+    public static AccessRights RequiredRights(string method, string path)
+    {
+        var s = Segments(path);
+        if (s is null || s.Length == 0) return AccessRights.None;
+        return s[0].ToLowerInvariant() switch
+        {
+            "jobs" when s.Length >= 3 && Is(s[1], "v2") => AccessRights.ServiceConnect,
+            "devices" => Devices(method, s),
+            "twins" => Twins(method, s),
+            _ => AccessRights.None,
+        };
+    }
+
+    public static bool IsAllowed(AccessRights granted, string method, string path) =>
+        (RequiredRights(method, path) & granted) != AccessRights.None;
+
+    private static AccessRights Devices(string method, string[] s) => s.Length switch
+    {
+        1 when Is(method, "POST") => AccessRights.RegistryWrite,                                   // bulk import/delete
+        2 when Is(method, "POST") && Is(s[1], "query") => AccessRights.ServiceConnect | AccessRights.RegistryRead,
+        2 when Is(method, "GET") => AccessRights.RegistryRead,
+        2 when Is(method, "PUT") || Is(method, "DELETE") => AccessRights.RegistryWrite,
+        _ => AccessRights.None,
+    };
+
+    private static AccessRights Twins(string method, string[] s) => s.Length switch
+    {
+        2 when Is(method, "GET") || Is(method, "PATCH") || Is(method, "PUT") => AccessRights.ServiceConnect,
+        3 when Is(method, "POST") && Is(s[2], "methods") => AccessRights.ServiceConnect,
+        _ => AccessRights.None,
+    };
+
+    /// <summary>"/a/b/" → [a, b]; null for a relative path or an empty segment in the middle ("/a//b").</summary>
+    private static string[]? Segments(string path)
+    {
+        if (!path.StartsWith('/')) return null;
+        var trimmed = path.Length > 1 && path.EndsWith('/') ? path[1..^1] : path[1..];
+        if (trimmed.Length == 0) return [];
+        var segments = trimmed.Split('/');
+        return segments.Any(x => x.Length == 0) ? null : segments;
+    }
+
+    private static bool Is(string value, string expected) => string.Equals(value, expected, StringComparison.OrdinalIgnoreCase);
+}

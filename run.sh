@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Run the whole hub on this machine without a Docker engine:
+# private PostgreSQL + RabbitMQ (from the OS packages, installed when missing) under .local/,
+# then gateway, jobs-api, scheduler, executors and device-sim as processes.
+#
+#   ./run.sh                 build, start, wait until healthy, run until Ctrl-C (stops it all)
+#   ./run.sh --detach        same, but return once healthy and leave it running
+#   ./run.sh --no-build      skip `dotnet build`
+#   ./run.sh --executors K   start K executors (default 2)
+#   ./run.sh stop            stop what a previous ./run.sh started (by pid files / data folders)
+#
+# State lives in $IOTHUB_LOCAL_DIR (default .local/): pg/, rabbitmq/, logs/, pids/, secrets/,
+# certs/, hub.env. A second isolated instance: set IOTHUB_LOCAL_DIR and IOTHUB_PORT_OFFSET (or
+# the single port variables listed in scripts/infra.sh and scripts/services.sh).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+IOTHUB_REPO_ROOT="$(pwd)"
+# shellcheck source=scripts/infra.sh
+. scripts/infra.sh
+# shellcheck source=scripts/services.sh
+. scripts/services.sh
+
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+
+ACTION=run DETACH=0 BUILD=1 EXECUTORS=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    stop) ACTION=stop ;;
+    --detach|-d) DETACH=1 ;;
+    --no-build) BUILD=0 ;;
+    --executors) shift; EXECUTORS="${1:-}" ;;
+    --executors=*) EXECUTORS="${1#*=}" ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$EXECUTORS" =~ ^[1-9][0-9]*$ ]] || { echo "--executors needs a number >= 1" >&2; exit 2; }
+
+infra_init
+services_init
+
+stop_all() {
+  stop_services
+  stop_rabbitmq
+  stop_postgres
+}
+
+if [ "$ACTION" = stop ]; then
+  stop_all
+  log "stopped"
+  exit 0
+fi
+
+# refuse to start a second copy over a running one (its pid files would be overwritten)
+for f in "$PID_DIR"/*.pid; do
+  [ -e "$f" ] || continue
+  if service_pid "$(basename "$f" .pid)" >/dev/null; then
+    die "the hub in $IOTHUB_LOCAL_DIR is already running ($(basename "$f" .pid)); ./run.sh stop first"
+  fi
+  rm -f "$f"
+done
+
+# From here on any failure, Ctrl-C or TERM stops everything that was started.
+CLEANUP=1
+STARTED_SERVICES=()
+on_exit() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ "$CLEANUP" = 1 ]; then
+    [ "$rc" = 0 ] || [ "$rc" -ge 128 ] || log "start-up failed; stopping what was started"
+    stop_all || true
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ensure_packages
+
+BUILD_PID=""
+if [ "$BUILD" = 1 ]; then
+  log "building (dotnet build Microservices.sln -c Release; log: $LOG_DIR/build.log)"
+  ( dotnet build Microservices.sln -c Release -nologo -v minimal >"$LOG_DIR/build.log" 2>&1 ) &
+  BUILD_PID=$!
+fi
+
+start_postgres
+start_rabbitmq
+ensure_policies
+mkdir -p "$CERT_DIR"
+chmod 700 "$CERT_DIR"
+
+if [ -n "$BUILD_PID" ]; then
+  if ! wait "$BUILD_PID"; then
+    grep -E 'error|Error' "$LOG_DIR/build.log" | sort -u | tail -n 30 >&2 || true
+    tail -n 5 "$LOG_DIR/build.log" >&2
+    die "build failed (full log: $LOG_DIR/build.log)"
+  fi
+  log "build succeeded"
+fi
+
+# jobs-api first: it owns the document store schema; letting it create the schema alone avoids
+# concurrent schema migrations from several processes on an empty database.
+start_service jobs-api "$DLL_JOBS_API" "$IOTHUB_JOBS_API_PORT" \
+  "ASPNETCORE_URLS=http://127.0.0.1:$IOTHUB_JOBS_API_PORT"
+wait_healthy "jobs-api:$IOTHUB_JOBS_API_PORT"
+
+HEALTH=()
+start_service scheduler "$DLL_SCHEDULER" "$IOTHUB_SCHEDULER_PORT" \
+  "ASPNETCORE_URLS=http://127.0.0.1:$IOTHUB_SCHEDULER_PORT"
+HEALTH+=("scheduler:$IOTHUB_SCHEDULER_PORT")
+for i in $(seq 1 "$EXECUTORS"); do
+  p="$(executor_port "$i")"
+  start_service "executor-$i" "$DLL_EXECUTOR" "$p" \
+    "ASPNETCORE_URLS=http://127.0.0.1:$p" "Executor__InstanceId=executor-$i"
+  HEALTH+=("executor-$i:$p")
+done
+start_service device-sim "$DLL_DEVICE_SIM" "$IOTHUB_DEVICE_SIM_PORT" \
+  "ASPNETCORE_URLS=http://127.0.0.1:$IOTHUB_DEVICE_SIM_PORT"
+HEALTH+=("device-sim:$IOTHUB_DEVICE_SIM_PORT")
+start_service gateway "$DLL_GATEWAY" "$HUB_HTTPS_PORT" \
+  "ASPNETCORE_URLS=https://0.0.0.0:$HUB_HTTPS_PORT" \
+  "IotHub__HostName=localhost" \
+  "IotHub__PoliciesFile=$POLICIES_FILE" \
+  "Gateway__CertificateDirectory=$CERT_DIR" \
+  "ReverseProxy__Clusters__jobs-api__Destinations__primary__Address=http://127.0.0.1:$IOTHUB_JOBS_API_PORT/"
+HEALTH+=("gateway:$HUB_HTTPS_PORT")
+wait_healthy "${HEALTH[@]}"
+
+# hub.env: the connection string and where to find the CA of the gateway's certificate
+CA_PATH="$CERT_DIR/ca.pem"
+case "$CA_PATH" in "$IOTHUB_REPO_ROOT"/*) CA_PATH="${CA_PATH#"$IOTHUB_REPO_ROOT"/}" ;; esac
+CONN="HostName=localhost:$HUB_HTTPS_PORT;SharedAccessKeyName=iothubowner;SharedAccessKey=$(owner_key)"
+(umask 077; printf 'IOTHUB_CONNECTION_STRING=%s\nHUB_URL=%s\nHUB_CA_CERT=%s\n' \
+   "$CONN" "https://localhost:$HUB_HTTPS_PORT" "$CA_PATH" > "$IOTHUB_LOCAL_DIR/hub.env")
+
+cat <<EOF
+
+IoT hub is running.
+  Hub URL:            https://localhost:$HUB_HTTPS_PORT   (CA certificate: $CA_PATH)
+  Connection string:  $CONN
+  Settings written to $IOTHUB_LOCAL_DIR/hub.env; logs in $LOG_DIR
+EOF
+
+if [ "$DETACH" = 1 ]; then
+  CLEANUP=0
+  echo "  Stop it with: ./run.sh stop"
+  exit 0
+fi
+
+echo "  Press Ctrl-C to stop everything."
+declare -A REPORTED=()
+while true; do
+  for name in "${STARTED_SERVICES[@]}"; do
+    if [ -z "${REPORTED[$name]:-}" ] && ! service_pid "$name" >/dev/null; then
+      log "warning: $name has exited; last lines of $LOG_DIR/$name.log:"
+      tail -n 20 "$LOG_DIR/$name.log" >&2 || true
+      REPORTED[$name]=1
+    fi
+  done
+  sleep 2 &
+  wait $! || true
+done

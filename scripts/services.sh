@@ -1,0 +1,190 @@
+# shellcheck shell=bash
+# Start / stop / health-check the hub's .NET services as plain processes.
+# Sourced by run.sh after scripts/infra.sh (uses log, die, $LOG_DIR, $PID_DIR, ...).
+#
+# Ports (environment, optional; IOTHUB_PORT_OFFSET=N shifts every default by N):
+#   IOTHUB_JOBS_API_PORT (5101)  IOTHUB_SCHEDULER_PORT (5102)  IOTHUB_EXECUTOR_PORT (5103)
+#   IOTHUB_EXECUTOR2_PORT (5104) IOTHUB_DEVICE_SIM_PORT (5105) HUB_HTTPS_PORT (8443)
+#   IOTHUB_EXECUTOR_EXTRA_PORT_BASE (5110: executor-3 gets 5110, executor-4 5111, ...)
+#   IOTHUB_START_TIMEOUT seconds to wait for /health/ready (default 240)
+
+services_init() {
+  local o="${IOTHUB_PORT_OFFSET:-0}"
+  IOTHUB_JOBS_API_PORT="${IOTHUB_JOBS_API_PORT:-$((5101 + o))}"
+  IOTHUB_SCHEDULER_PORT="${IOTHUB_SCHEDULER_PORT:-$((5102 + o))}"
+  IOTHUB_EXECUTOR_PORT="${IOTHUB_EXECUTOR_PORT:-$((5103 + o))}"
+  IOTHUB_EXECUTOR2_PORT="${IOTHUB_EXECUTOR2_PORT:-$((IOTHUB_EXECUTOR_PORT + 1))}"
+  IOTHUB_DEVICE_SIM_PORT="${IOTHUB_DEVICE_SIM_PORT:-$((5105 + o))}"
+  IOTHUB_EXECUTOR_EXTRA_PORT_BASE="${IOTHUB_EXECUTOR_EXTRA_PORT_BASE:-$((5110 + o))}"
+  HUB_HTTPS_PORT="${HUB_HTTPS_PORT:-$((8443 + o))}"
+  IOTHUB_START_TIMEOUT="${IOTHUB_START_TIMEOUT:-240}"
+  CERT_DIR="$IOTHUB_LOCAL_DIR/certs"
+  POLICIES_FILE="$SECRETS_DIR/policies.json"
+  BIN_CFG="${IOTHUB_BUILD_CONFIGURATION:-Release}"
+  DLL_JOBS_API="$IOTHUB_REPO_ROOT/services/jobs-api/bin/$BIN_CFG/net10.0/JobsApi.dll"
+  DLL_SCHEDULER="$IOTHUB_REPO_ROOT/services/scheduler/bin/$BIN_CFG/net10.0/Scheduler.dll"
+  DLL_EXECUTOR="$IOTHUB_REPO_ROOT/services/executor/bin/$BIN_CFG/net10.0/Executor.dll"
+  DLL_DEVICE_SIM="$IOTHUB_REPO_ROOT/services/device-sim/bin/$BIN_CFG/net10.0/DeviceSim.dll"
+  DLL_GATEWAY="$IOTHUB_REPO_ROOT/gateway/bin/$BIN_CFG/net10.0/Gateway.dll"
+}
+
+executor_port() {
+  local i="$1"
+  case "$i" in
+    1) echo "$IOTHUB_EXECUTOR_PORT" ;;
+    2) echo "$IOTHUB_EXECUTOR2_PORT" ;;
+    *) echo $((IOTHUB_EXECUTOR_EXTRA_PORT_BASE + i - 3)) ;;
+  esac
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# policies.json: created once (random keys), mode 600 in a 700 folder, never printed.
+ensure_policies() {
+  [ -s "$POLICIES_FILE" ] && { chmod 600 "$POLICIES_FILE"; return 0; }
+  local k=() i
+  for i in $(seq 1 10); do k+=("$(openssl rand -base64 32)"); done
+  log "creating $POLICIES_FILE (new random keys)"
+  (umask 077; cat > "$POLICIES_FILE.tmp" <<EOF
+{"policies":[
+ {"name":"iothubowner","primaryKey":"${k[0]}","secondaryKey":"${k[1]}","rights":["RegistryRead","RegistryWrite","ServiceConnect","DeviceConnect"]},
+ {"name":"service","primaryKey":"${k[2]}","secondaryKey":"${k[3]}","rights":["ServiceConnect"]},
+ {"name":"device","primaryKey":"${k[4]}","secondaryKey":"${k[5]}","rights":["DeviceConnect"]},
+ {"name":"registryRead","primaryKey":"${k[6]}","secondaryKey":"${k[7]}","rights":["RegistryRead"]},
+ {"name":"registryReadWrite","primaryKey":"${k[8]}","secondaryKey":"${k[9]}","rights":["RegistryRead","RegistryWrite"]}]}
+EOF
+  )
+  mv "$POLICIES_FILE.tmp" "$POLICIES_FILE"
+  chmod 600 "$POLICIES_FILE"
+}
+
+# Primary key of the iothubowner policy (works for the one-policy-per-line layout written above;
+# falls back to python3 for an operator-edited file).
+owner_key() {
+  local key
+  key="$(grep '"name" *: *"iothubowner"' "$POLICIES_FILE" | head -n 1 | sed -n 's/.*"primaryKey" *: *"\([^"]*\)".*/\1/p')"
+  if [ -z "$key" ] && command -v python3 >/dev/null 2>&1; then
+    key="$(python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+print(next(p["primaryKey"] for p in d["policies"] if p["name"]=="iothubowner"))' "$POLICIES_FILE")"
+  fi
+  [ -n "$key" ] || die "no iothubowner policy in $POLICIES_FILE"
+  printf '%s' "$key"
+}
+
+service_pid() {
+  # prints the pid when the pid file names a live process running the expected dll
+  local name="$1" pid dll
+  [ -f "$PID_DIR/$name.pid" ] || return 1
+  read -r pid dll < "$PID_DIR/$name.pid" || true
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dll" || return 1
+  echo "$pid"
+}
+
+# start_service NAME DLL PORT [VAR=value ...]
+start_service() {
+  local name="$1" dll="$2" port="$3"; shift 3
+  [ -f "$dll" ] || die "$name: $dll not found (build first, or drop --no-build)"
+  if service_pid "$name" >/dev/null; then die "$name is already running (./run.sh stop first)"; fi
+  if port_in_use "$port"; then die "$name: port $port is already in use by another program"; fi
+  local logf="$LOG_DIR/$name.log"
+  [ -f "$logf" ] && mv -f "$logf" "$logf.1"
+  # own session (setsid): a Ctrl-C in the terminal reaches run.sh, which stops everything in
+  # order; the pid file holds "<pid> <dll>" so that stop only ever signals this process
+  ( cd "$(dirname "$dll")" && exec setsid env \
+      "ConnectionStrings__postgres=$IOTHUB_PG_CONNECTION" \
+      "ConnectionStrings__rabbitmq=$IOTHUB_RABBITMQ_URI" \
+      "OTEL_SERVICE_NAME=$name" \
+      "$@" \
+      bash -c 'echo "$$ $1" > "$2"; exec dotnet "$1"' svc "$dll" "$PID_DIR/$name.pid" \
+      >"$logf" 2>&1 </dev/null ) &
+  STARTED_SERVICES+=("$name")
+}
+
+# stop every service that has a pid file (TERM, then KILL after a grace period)
+stop_services() {
+  [ -d "${PID_DIR:-}" ] || return 0
+  local f name pid pids=() names=()
+  for f in "$PID_DIR"/*.pid; do
+    [ -e "$f" ] || continue
+    name="$(basename "$f" .pid)"
+    if pid="$(service_pid "$name")"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid"); names+=("$name")
+    fi
+    rm -f "$f"
+  done
+  [ "${#pids[@]}" -gt 0 ] || return 0
+  log "stopping ${names[*]}"
+  local i alive
+  for i in $(seq 1 40); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && return 0
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+
+# probe NAME PORT: 0 when its /health/ready answers 2xx
+probe() {
+  local name="$1" port="$2"
+  if [ "$name" = gateway ]; then
+    [ -s "$CERT_DIR/ca.pem" ] || return 1
+    curl -fsS -o /dev/null --max-time 5 --cacert "$CERT_DIR/ca.pem" "https://localhost:$port/health/ready" 2>/dev/null && return 0
+    if curl -fsS -o /dev/null --max-time 5 -k "https://localhost:$port/health/ready" 2>/dev/null; then
+      if [ -z "${_CERT_WARNED:-}" ]; then
+        log "warning: gateway is ready, but its certificate does not verify against $CERT_DIR/ca.pem for 'localhost'"
+        _CERT_WARNED=1
+      fi
+      return 0
+    fi
+    return 1
+  fi
+  curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$port/health/ready" 2>/dev/null
+}
+
+fail_service() {
+  local name="$1" why="$2"
+  {
+    echo
+    echo "=== $name $why. Last lines of $LOG_DIR/$name.log:"
+    tail -n 40 "$LOG_DIR/$name.log" 2>/dev/null || echo "(no log)"
+    echo "==="
+  } >&2
+  die "$name $why"
+}
+
+# wait_healthy "name:port" ... : until every one answers 200 on /health/ready
+wait_healthy() {
+  local deadline=$(( $(date +%s) + IOTHUB_START_TIMEOUT )) pending=("$@") next=() item name port
+  while [ "${#pending[@]}" -gt 0 ]; do
+    next=()
+    for item in "${pending[@]}"; do
+      name="${item%%:*}"; port="${item##*:}"
+      if probe "$name" "$port"; then
+        log "$name is ready (port $port)"
+        continue
+      fi
+      # the process wrote its pid file from inside; give it a moment before calling it dead
+      if [ -f "$PID_DIR/$name.pid" ] && ! service_pid "$name" >/dev/null; then
+        fail_service "$name" "exited during start-up"
+      fi
+      next+=("$item")
+    done
+    pending=("${next[@]+"${next[@]}"}")
+    [ "${#pending[@]}" -gt 0 ] || break
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      local names=()
+      for item in "${pending[@]}"; do
+        names+=("${item%%:*}")
+        echo >&2
+        echo "=== ${item%%:*} not ready after ${IOTHUB_START_TIMEOUT}s. Last lines of $LOG_DIR/${item%%:*}.log:" >&2
+        tail -n 40 "$LOG_DIR/${item%%:*}.log" 2>/dev/null >&2 || echo "(no log)" >&2
+      done
+      die "not ready on /health/ready within ${IOTHUB_START_TIMEOUT}s: ${names[*]}"
+    fi
+    sleep 1
+  done
+}

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Run every test suite and print one summary line: "N passed, N failed, N skipped".
+#
+#   ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Jobs]
+#
+# With a Docker engine (`docker info` works) the C# fixture uses Testcontainers. Without one,
+# a private PostgreSQL and RabbitMQ are started like run.sh does, isolated under
+# .local/test (ports 55442 / 55682 / dist 55683 / epmd 55684) and handed to the tests as
+# TEST_POSTGRES (Npgsql string of a role allowed to CREATE DATABASE) and TEST_RABBITMQ (amqp URI,
+# full rights on its own vhost); they are stopped at the end, also on failure.
+# TEST_POSTGRES / TEST_RABBITMQ already set by the caller are used as they are.
+# Results (.trx) go to $TEST_RESULTS_DIR (default .local/test/results).
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+REPO="$(pwd)"
+IOTHUB_REPO_ROOT="$REPO"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# shellcheck source=scripts/infra.sh
+. scripts/infra.sh
+
+DOTNET_TEST_ARGS=("$@")
+RESULTS_DIR="${TEST_RESULTS_DIR:-$REPO/.local/test/results}"
+PASSED=0 FAILED=0 SKIPPED=0
+STARTED_INFRA=0
+
+cleanup() {
+  if [ "$STARTED_INFRA" = 1 ]; then
+    STARTED_INFRA=0
+    stop_rabbitmq || true
+    stop_postgres || true
+  fi
+}
+SUMMARY_PRINTED=0
+print_summary() {
+  SUMMARY_PRINTED=1
+  echo
+  echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+}
+# also on an early exit (a server did not start, Ctrl-C): stop the servers, count it as failed
+on_exit() {
+  local rc=$?
+  trap - EXIT
+  cleanup
+  if [ "$SUMMARY_PRINTED" = 0 ]; then
+    FAILED=$((FAILED + 1))
+    print_summary
+    [ "$rc" != 0 ] || rc=1
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+summary_and_exit() {
+  cleanup
+  print_summary
+  if [ "$FAILED" = 0 ]; then exit 0; else exit 1; fi
+}
+
+# ------------------------------------------------------------------ servers
+if [ -n "${TEST_POSTGRES:-}" ] && [ -n "${TEST_RABBITMQ:-}" ]; then
+  log "using TEST_POSTGRES / TEST_RABBITMQ from the environment"
+elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+  log "Docker engine available: the tests start their own containers (Testcontainers)"
+  unset TEST_POSTGRES TEST_RABBITMQ
+else
+  log "no Docker engine: starting a private PostgreSQL and RabbitMQ for the tests"
+  export IOTHUB_LOCAL_DIR="${IOTHUB_TEST_LOCAL_DIR:-$REPO/.local/test}"
+  export IOTHUB_PG_PORT="${IOTHUB_TEST_PG_PORT:-55442}"
+  export IOTHUB_RABBITMQ_PORT="${IOTHUB_TEST_RABBITMQ_PORT:-55682}"
+  export IOTHUB_RABBITMQ_DIST_PORT="${IOTHUB_TEST_RABBITMQ_DIST_PORT:-55683}"
+  export IOTHUB_EPMD_PORT="${IOTHUB_TEST_EPMD_PORT:-55684}"
+  export IOTHUB_RABBITMQ_VHOST=iothub-test
+  export IOTHUB_PG_FAST=1
+  # infra functions call die (exit) on failure: run them in this shell so that the trap stops
+  # whatever got started, and count the failure
+  infra_init
+  ensure_packages
+  STARTED_INFRA=1
+  start_postgres
+  start_rabbitmq
+  # the fixture creates a fresh database per run: connect to the maintenance database
+  export TEST_POSTGRES="${IOTHUB_PG_CONNECTION/Database=iothub/Database=postgres}"
+  export TEST_RABBITMQ="$IOTHUB_RABBITMQ_URI"
+  log "TEST_POSTGRES and TEST_RABBITMQ point at 127.0.0.1:$IOTHUB_PG_PORT and 127.0.0.1:$IOTHUB_RABBITMQ_PORT"
+fi
+
+# -------------------------------------------------------------------- build
+command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet) is not installed"; FAILED=1; summary_and_exit; }
+log "dotnet build Microservices.sln -c Release"
+if ! dotnet build Microservices.sln -c Release -nologo -v minimal; then
+  # counted as a failure; the test projects that did build still run
+  log "build failed: counted as 1 failure"
+  FAILED=$((FAILED + 1))
+fi
+
+# ------------------------------------------------------------- .NET suites
+# counters of a .trx: failed counts failed+error+timeout+aborted; skipped = the rest not passed
+trx_counts() {
+  local f="$1" line get
+  line="$(grep -o '<Counters [^>]*>' "$f" | head -n 1)"
+  [ -n "$line" ] || return 1
+  get() { local v; v="$(printf '%s' "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p")"; echo "${v:-0}"; }
+  local total passed failed
+  total="$(get total)"; passed="$(get passed)"
+  failed=$(( $(get failed) + $(get error) + $(get timeout) + $(get aborted) ))
+  local skipped=$(( total - passed - failed ))
+  [ "$skipped" -ge 0 ] || skipped=0
+  echo "$passed $failed $skipped"
+}
+
+mapfile -t PROJECTS < <(find tests -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+[ "${#PROJECTS[@]}" -gt 0 ] || log "warning: no *.Tests.csproj under tests/"
+rm -rf "$RESULTS_DIR"
+mkdir -p "$RESULTS_DIR"
+for proj in "${PROJECTS[@]}"; do
+  name="$(basename "$proj" .csproj)"
+  build_flag=(--no-build)
+  # a test project outside the solution was not built above
+  grep -qF "$(basename "$proj")" Microservices.sln || build_flag=()
+  log "dotnet test $proj"
+  dotnet test "$proj" -c Release "${build_flag[@]}" \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS_DIR" \
+    --blame-hang-timeout "${TEST_HANG_TIMEOUT:-10m}" --blame-hang-dump-type none \
+    "${DOTNET_TEST_ARGS[@]+"${DOTNET_TEST_ARGS[@]}"}"
+  rc=$?
+  trx="$RESULTS_DIR/$name.trx"
+  if [ -f "$trx" ] && counts="$(trx_counts "$trx")"; then
+    read -r p f s <<<"$counts"
+    log "$name: $p passed, $f failed, $s skipped (exit $rc)"
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; log "$name: dotnet test failed without a failed test: counted as 1 failure"; fi
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
+  else
+    log "$name: no test results (crashed or did not build): counted as 1 failure"
+    FAILED=$((FAILED + 1))
+  fi
+done
+
+# -------------------------------------------------------- SDK compatibility
+SUITE=tests/sdk-compat/run-suite.sh
+if [ -x "$SUITE" ]; then
+  log "$SUITE"
+  out="$(mktemp)"
+  "$SUITE" </dev/null 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  line="$(grep -E '^[[:space:]]*[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)"
+  rm -f "$out"
+  if [ -n "$line" ]; then
+    p="$(sed -E 's/^[[:space:]]*([0-9]+) passed.*/\1/' <<<"$line")"
+    f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+    s=0
+    if grep -qE '[0-9]+ skipped' <<<"$line"; then s="$(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$line")"; fi
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+    log "sdk-compat: $p passed, $f failed, $s skipped (exit $rc)"
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
+  else
+    log "sdk-compat: no 'N passed, N failed' line (exit $rc): counted as 1 failure"
+    FAILED=$((FAILED + 1))
+  fi
+fi
+
+summary_and_exit

@@ -1,0 +1,36 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace IotHubJobs.ServiceDefaults;
+
+public static class Bus
+{
+    /// <summary>MassTransit over RabbitMQ, configured the same way in every service.</summary>
+    public static IHostApplicationBuilder AddBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure)
+    {
+        var uri = builder.Configuration.GetConnectionString("rabbitmq")
+                  ?? throw new InvalidOperationException("ConnectionStrings:rabbitmq is not configured");
+        builder.Services.AddMassTransit(x =>
+        {
+            x.DisableUsageTelemetry();
+            x.SetKebabCaseEndpointNameFormatter();
+            configure(x);
+            x.UsingRabbitMq((ctx, cfg) =>
+            {
+                cfg.Host(new Uri(uri));
+                // In-process retries only: delayed redelivery needs a broker plugin that Debian's RabbitMQ lacks.
+                cfg.UseMessageRetry(r => r.Intervals(100, 500, 2000, 5000));
+                cfg.ConfigureEndpoints(ctx);
+            });
+        });
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace IotHubJobs.ServiceDefaults;
+
+/// <summary>An IoT Hub error: HTTP status, the ErrorCode name and its six-digit number.</summary>
+public sealed record IotHubError(int Status, string Code, int Number)
+{
+    public static readonly IotHubError GenericBadRequest = new(400, "GenericBadRequest", 400000);
+    public static readonly IotHubError InvalidProtocolVersion = new(400, "InvalidProtocolVersion", 400001);
+    public static readonly IotHubError ArgumentInvalid = new(400, "ArgumentInvalid", 400004);
+    public static readonly IotHubError ArgumentNull = new(400, "ArgumentNull", 400005);
+    public static readonly IotHubError IotHubFormatError = new(400, "IotHubFormatError", 400006);
+    public static readonly IotHubError DeviceDefinedMultipleTimes = new(400, "DeviceDefinedMultipleTimes", 400011);
+    public static readonly IotHubError IotHubUnauthorizedAccess = new(401, "IotHubUnauthorizedAccess", 401002);
+    public static readonly IotHubError DeviceNotFound = new(404, "DeviceNotFound", 404001);
+    public static readonly IotHubError JobNotFound = new(404, "JobNotFound", 404002);
+    public static readonly IotHubError DeviceNotOnline = new(404, "DeviceNotOnline", 404103);
+    public static readonly IotHubError DeviceAlreadyExists = new(409, "DeviceAlreadyExists", 409001);
+    public static readonly IotHubError JobAlreadyExists = new(409, "JobAlreadyExists", 409104);
+    public static readonly IotHubError PreconditionFailed = new(412, "PreconditionFailed", 412001);
+    public static readonly IotHubError RequestEntityTooLarge = new(413, "MessageTooLarge", 413001);
+    public static readonly IotHubError UnsupportedMediaType = new(415, "UnsupportedMediaType", 415000);
+    public static readonly IotHubError ThrottlingException = new(429, "ThrottlingException", 429001);
+    public static readonly IotHubError ServerError = new(500, "ServerError", 500001);
+    public static readonly IotHubError ServiceUnavailable = new(503, "ServiceUnavailable", 503001);
+    public static readonly IotHubError GatewayTimeout = new(504, "GatewayTimeout", 504101);
+}
+
+/// <summary>Writes errors the way IoT Hub does (iothub-spec §9.1), so SDKs map them to their own exceptions.</summary>
+public static class IotHubErrorResponse
+{
+    public const string ErrorCodeHeader = "iothub-errorcode";
+
+    /// <summary>Format A: <c>{"Message":"ErrorCode:Name;text","ExceptionMessage":"Tracking ID:..."}</c>.</summary>
+    public static IResult Result(IotHubError error, string message) => new ErrorResult(error, message, JsonInString: false);
+
+    /// <summary>Format B (direct-method failures): the message is itself a JSON object in a string.</summary>
+    public static IResult DirectMethodResult(IotHubError error, string message, object? info = null) =>
+        new ErrorResult(error, message, JsonInString: true, info);
+
+    public static Task WriteAsync(HttpContext context, IotHubError error, string message) =>
+        new ErrorResult(error, message, JsonInString: false).ExecuteAsync(context);
+
+    private sealed record ErrorResult(IotHubError Error, string Message, bool JsonInString, object? Info = null) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            var now = context.RequestServices.GetService(typeof(TimeProvider)) is TimeProvider clock
+                ? clock.GetUtcNow() : DateTimeOffset.UtcNow;
+            var trackingId = $"{context.TraceIdentifier.Replace(":", "")}-G:0-TimeStamp:{now:MM/dd/yyyy HH:mm:ss}";
+            object body = JsonInString
+                ? new
+                {
+                    Message = JsonSerializer.Serialize(new
+                    {
+                        errorCode = Error.Number, trackingId, message = Message, info = Info ?? new { },
+                        timestampUtc = now.UtcDateTime.ToString("O"),
+                    }),
+                    ExceptionMessage = "",
+                }
+                : new { Message = $"ErrorCode:{Error.Code};{Message}", ExceptionMessage = $"Tracking ID:{trackingId}" };
+            context.Response.StatusCode = Error.Status;
+            context.Response.Headers[ErrorCodeHeader] = Error.Code;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(body));
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using DeviceSim.Devices;
+using DeviceSim.Methods;
+using IotHubJobs.ServiceDefaults;
+using MassTransit;
+
+namespace DeviceSim;
+
+public static class DeviceSimExtensions
+{
+    public static IHostApplicationBuilder AddDeviceSim(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgres();
+        builder.Services.AddSingleton<SimulatedDevices>();
+        builder.Services.AddSingleton<InvocationLog>();
+        builder.AddBus(x => x.AddConsumer<CallDeviceMethodsConsumer, CallDeviceMethodsConsumerDefinition>());
+        return builder;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using DeviceSim.Devices;
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.ServiceDefaults;
+using MassTransit;
+
+namespace DeviceSim.Methods;
+
+/// <summary>
+/// Answers a batch of method calls the way a protocol gateway would: every call runs concurrently with its own
+/// connect and response timeouts, and gets its own outcome.
+/// </summary>
+public sealed class CallDeviceMethodsConsumer(SimulatedDevices devices, InvocationLog log, TimeProvider clock) : IConsumer<CallDeviceMethods>
+{
+    public async Task Consume(ConsumeContext<CallDeviceMethods> context)
+    {
+        var calls = context.Message.Calls;
+        using var activity = Telemetry.Source.StartActivity("answer device methods");
+        activity?.SetTag("iothub.device_count", calls.Count);
+        if (calls.FirstOrDefault()?.JobId is { } jobId) activity?.SetTag("iothub.job_id", jobId);
+
+        var behaviour = await devices.LoadAsync(calls.Select(c => c.DeviceId).Distinct().ToList(), context.CancellationToken);
+        var reachable = calls.Where(c => Reaches(Of(behaviour, c.DeviceId), c)).ToList();
+        await log.RecordAsync(reachable, clock.GetUtcNow(), context.CancellationToken);
+
+        var outcomes = await Task.WhenAll(calls.Select(c => AnswerAsync(c, Of(behaviour, c.DeviceId), context.CancellationToken)));
+        await context.RespondAsync(new DeviceMethodsCalled(outcomes));
+    }
+
+    private static SimulatedBehaviour Of(Dictionary<string, SimulatedBehaviour> behaviour, string deviceId) =>
+        behaviour.GetValueOrDefault(deviceId, SimulatedBehaviour.Unregistered);
+
+    /// <summary>A call reaches the device when it is connected, or connects within the call's connect timeout.</summary>
+    private static bool Reaches(SimulatedBehaviour device, DeviceMethodCall call) =>
+        device is { Registered: true, Enabled: true, Offline: false } && device.ConnectDelaySeconds <= call.ConnectTimeoutInSeconds;
+
+    private async Task<DeviceMethodOutcome> AnswerAsync(DeviceMethodCall call, SimulatedBehaviour device, CancellationToken ct)
+    {
+        if (!Reaches(device, call))
+        {
+            if (call.ConnectTimeoutInSeconds > 0) await Task.Delay(TimeSpan.FromSeconds(call.ConnectTimeoutInSeconds), clock, ct);
+            return new DeviceMethodOutcome(call.DeviceId, DeviceMethodOutcomeKind.DeviceNotOnline, null, null);
+        }
+        if (device.ConnectDelaySeconds > 0) await Task.Delay(TimeSpan.FromSeconds(device.ConnectDelaySeconds), clock, ct);
+        var responseTimeout = TimeSpan.FromSeconds(call.ResponseTimeoutInSeconds);
+        var latency = TimeSpan.FromMilliseconds(device.LatencyMs);
+        if (latency > responseTimeout)
+        {
+            await Task.Delay(responseTimeout, clock, ct);
+            return new DeviceMethodOutcome(call.DeviceId, DeviceMethodOutcomeKind.ResponseTimedOut, null, null);
+        }
+        if (latency > TimeSpan.Zero) await Task.Delay(latency, clock, ct);
+        var (status, payload) = BuiltInMethods.Answer(call.MethodName, call.PayloadJson, device.MethodStatus);
+        Activity.Current?.AddEvent(new ActivityEvent("answered"));
+        return new DeviceMethodOutcome(call.DeviceId, DeviceMethodOutcomeKind.Responded, status, payload);
+    }
+}
+
+public sealed class CallDeviceMethodsConsumerDefinition : ConsumerDefinition<CallDeviceMethodsConsumer>
+{
+    public CallDeviceMethodsConsumerDefinition()
+    {
+        Endpoint(e =>
+        {
+            e.Name = "call-device-methods";
+            e.PrefetchCount = 64;
+            e.ConcurrentMessageLimit = 64;
+        });
+    }
+}

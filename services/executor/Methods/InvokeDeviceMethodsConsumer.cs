@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Executor.Claims;
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.ServiceDefaults;
+using MassTransit;
+
+namespace Executor.Methods;
+
+/// <summary>
+/// Runs a job's direct method on a chunk of devices: claim them, call them all in one request to the device
+/// connection layer (each call with its own timeouts), and report every outcome in one message.
+/// </summary>
+public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, IRequestClient<CallDeviceMethods> devices, TimeProvider clock)
+    : IConsumer<InvokeDeviceMethods>
+{
+    public async Task Consume(ConsumeContext<InvokeDeviceMethods> context)
+    {
+        var command = context.Message;
+        var method = command.Method;
+        var budget = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds + method.ConnectTimeoutInSeconds);
+        var (claimed, startedAt) = await claims.ClaimAsync(command.JobId, command.DeviceIds, budget, context.CancellationToken);
+        if (claimed.Count == 0) return;
+
+        using var activity = Telemetry.Source.StartActivity("invoke device methods");
+        activity?.SetTag("iothub.job_id", command.JobId);
+        activity?.SetTag("iothub.method", method.MethodName);
+        activity?.SetTag("iothub.device_count", claimed.Count);
+
+        var calls = claimed.Select(id => new DeviceMethodCall(id, method.MethodName, method.PayloadJson,
+            method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds, command.JobId)).ToList();
+        var outcomes = await CallAsync(calls, budget, context.CancellationToken);
+        var endedAt = clock.GetUtcNow();
+        var results = claimed.Select(id => ToResult(id, outcomes.GetValueOrDefault(id), startedAt, endedAt)).ToList();
+        ExecutorMetrics.Record(method.MethodName, results, startedAt, endedAt);
+        await context.Publish(new DeviceJobsCompleted(command.JobId, results), context.CancellationToken);
+    }
+
+    private async Task<Dictionary<string, DeviceMethodOutcome>> CallAsync(List<DeviceMethodCall> calls, TimeSpan budget, CancellationToken ct)
+    {
+        try
+        {
+            var timeout = budget + TimeSpan.FromSeconds(5);
+            var response = await devices.GetResponse<DeviceMethodsCalled>(new CallDeviceMethods(calls), ct, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds));
+            return response.Message.Outcomes.ToDictionary(o => o.DeviceId, StringComparer.Ordinal);
+        }
+        catch (RequestTimeoutException)
+        {
+            // Nobody answered for these devices: the same as a device that never connected.
+            Activity.Current?.AddEvent(new ActivityEvent("device connection layer did not answer"));
+            return new Dictionary<string, DeviceMethodOutcome>(StringComparer.Ordinal);
+        }
+    }
+
+    public static DeviceJobResult ToResult(string deviceId, DeviceMethodOutcome? outcome, DateTimeOffset startedAt, DateTimeOffset endedAt) =>
+        outcome?.Kind switch
+        {
+            DeviceMethodOutcomeKind.Responded => new(deviceId, true, startedAt, endedAt, outcome.Status, outcome.PayloadJson, null, null),
+            DeviceMethodOutcomeKind.ResponseTimedOut => new(deviceId, false, startedAt, endedAt, null, null, "GatewayTimeout", "Timed out waiting for the response from device."),
+            _ => new(deviceId, false, startedAt, endedAt, null, null, "DeviceNotOnline", "Timed out waiting for device to connect."),
+        };
+}
+
+public sealed class InvokeDeviceMethodsConsumerDefinition : ConsumerDefinition<InvokeDeviceMethodsConsumer>
+{
+    public InvokeDeviceMethodsConsumerDefinition()
+    {
+        Endpoint(e =>
+        {
+            e.Name = "invoke-device-methods";
+            e.PrefetchCount = 32;
+            e.ConcurrentMessageLimit = 16;
+        });
+    }
+}

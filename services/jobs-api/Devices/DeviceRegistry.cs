@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace JobsApi.Devices;
+
+/// <summary>SQL over <c>registry.devices</c>; every value travels as a parameter.</summary>
+public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
+{
+    public sealed record Device(string DeviceId, JsonObject Identity, JsonObject Twin);
+
+    public async Task<Device?> FindAsync(string deviceId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("select identity::text, twin::text from registry.devices where device_id = $1");
+        cmd.Parameters.AddWithValue(deviceId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new Device(deviceId, JsonNode.Parse(reader.GetString(0))!.AsObject(), JsonNode.Parse(reader.GetString(1))!.AsObject());
+    }
+
+    /// <summary>Inserts devices; returns the ids that already existed (and were left untouched).</summary>
+    public async Task<HashSet<string>> CreateAsync(IReadOnlyList<Device> devices, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            with input as (select * from unnest($1::text[], $2::text[], $3::text[]) as i(device_id, identity, twin)),
+                 inserted as (insert into registry.devices (device_id, identity, twin, created_at)
+                              select device_id, identity::jsonb, twin::jsonb, $4 from input
+                              on conflict (device_id) do nothing returning device_id)
+            select device_id from input except select device_id from inserted
+            """);
+        cmd.Parameters.AddWithValue(devices.Select(d => d.DeviceId).ToArray());
+        cmd.Parameters.AddWithValue(devices.Select(d => d.Identity.ToJsonString()).ToArray());
+        cmd.Parameters.AddWithValue(devices.Select(d => d.Twin.ToJsonString()).ToArray());
+        cmd.Parameters.AddWithValue(now.UtcDateTime);
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) existing.Add(reader.GetString(0));
+        return existing;
+    }
+
+    public async Task ReplaceAsync(Device device, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("update registry.devices set identity = $2::jsonb, twin = $3::jsonb where device_id = $1");
+        cmd.Parameters.AddWithValue(device.DeviceId);
+        cmd.Parameters.AddWithValue(device.Identity.ToJsonString());
+        cmd.Parameters.AddWithValue(device.Twin.ToJsonString());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Deletes devices; returns the ids that were found and removed.</summary>
+    public async Task<HashSet<string>> DeleteAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("delete from registry.devices where device_id = any($1) returning device_id");
+        cmd.Parameters.AddWithValue(deviceIds.ToArray());
+        var deleted = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) deleted.Add(reader.GetString(0));
+        return deleted;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.Query;
+using IotHubJobs.ServiceDefaults;
+using JobsApi.Http;
+using Marten;
+using Marten.Exceptions;
+
+namespace JobsApi.Jobs;
+
+/// <summary><c>PUT /jobs/v2/{jobId}</c>: validate a JobRequest and record <see cref="JobCreated"/>.</summary>
+public static partial class CreateJob
+{
+    public const int MaxQueryLength = 8192;
+    public const int MaxPayloadBytes = 128 * 1024;
+    public const long DefaultMaxExecutionTimeInSeconds = 3600;
+
+    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    private static partial Regex JobIdRule();
+
+    // Printable US-ASCII without the separators IoT Hub forbids in method and property names.
+    [GeneratedRegex("""^[!#%&'*+\-.0-9A-Z^_`a-z|~]{1,128}$""")]
+    private static partial Regex MethodNameRule();
+
+    public static async Task<IResult> Handle(string jobId, HttpRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (!JobIdRule().IsMatch(jobId))
+            return Error(IotHubError.ArgumentInvalid, $"JobId '{Shorten(jobId)}' is invalid: use 1 to 64 US-ASCII letters, digits or '-'.");
+        var (body, invalidBody) = await RequestBody.ReadAsync(request, ct);
+        if (invalidBody is not null) return invalidBody;
+        if (body is not JsonObject job) return Error(IotHubError.ArgumentInvalid, "The job request must be a JSON object.");
+
+        var now = clock.GetUtcNow();
+        var (created, error) = Validate(jobId, job, now);
+        if (error is not null) return error;
+
+        session.Events.StartStream<JobStatus>(jobId, created!);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (ExistingStreamIdCollisionException)
+        {
+            return Error(IotHubError.JobAlreadyExists, $"A job with id '{jobId}' already exists.");
+        }
+        return IotHubJson.Ok(new JsonObject { ["jobId"] = jobId, ["type"] = created!.Type, ["status"] = JobStatuses.Queued });
+    }
+
+    public static (JobCreated? Created, IResult? Error) Validate(string jobId, JsonObject job, DateTimeOffset now)
+    {
+        if (job["jobId"] is { } bodyId && (bodyId.GetValueKind() != System.Text.Json.JsonValueKind.String || (string?)bodyId != jobId))
+            return Fail(IotHubError.ArgumentInvalid, "jobId in the body does not match the jobId in the path.");
+
+        var type = StringOrNull(job["type"]);
+        if (type is not (JobTypes.ScheduleDeviceMethod or JobTypes.ScheduleUpdateTwin))
+            return Fail(IotHubError.GenericBadRequest, "BadRequest: type must be scheduleDeviceMethod or scheduleUpdateTwin.");
+
+        var query = StringOrNull(job["queryCondition"]);
+        if (string.IsNullOrWhiteSpace(query))
+            return Fail(IotHubError.ArgumentNull, "queryCondition is required.");
+        if (query.Length > MaxQueryLength)
+            return Fail(IotHubError.PreconditionFailed, $"queryCondition is longer than {MaxQueryLength} characters.");
+        try
+        {
+            QueryParser.ParseCondition(query);
+        }
+        catch (QueryException e)
+        {
+            return Fail(IotHubError.ArgumentInvalid, $"queryCondition is invalid: {e.Message}");
+        }
+
+        var (startTime, startError) = ParseStartTime(job["startTime"], now);
+        if (startError is not null) return (null, startError);
+
+        long maxExecution = DefaultMaxExecutionTimeInSeconds;
+        if (job["maxExecutionTimeInSeconds"] is { } max && max.GetValueKind() != System.Text.Json.JsonValueKind.Null)
+        {
+            if (max.GetValueKind() != System.Text.Json.JsonValueKind.Number || !max.AsValue().TryGetValue(out long seconds) || seconds is < 1 or > 30L * 24 * 3600)
+                return Fail(IotHubError.ArgumentInvalid, "maxExecutionTimeInSeconds must be a whole number from 1 to 2592000.");
+            maxExecution = seconds;
+        }
+
+        if (type == JobTypes.ScheduleDeviceMethod)
+        {
+            var (method, methodError) = ParseMethod(job["cloudToDeviceMethod"]);
+            if (methodError is not null) return (null, methodError);
+            return (new JobCreated(jobId, type, query, now, startTime, maxExecution, method, null), null);
+        }
+
+        var (patch, patchError) = ParseTwinPatch(job["updateTwin"]);
+        if (patchError is not null) return (null, patchError);
+        return (new JobCreated(jobId, type, query, now, startTime, maxExecution, null, patch), null);
+    }
+
+    private static (DateTimeOffset, IResult?) ParseStartTime(JsonNode? node, DateTimeOffset now)
+    {
+        if (node is null || node.GetValueKind() == System.Text.Json.JsonValueKind.Null) return (now, null);
+        if (StringOrNull(node) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var start))
+            return (start, null);
+        return (now, Error(IotHubError.ArgumentInvalid, "startTime must be an ISO-8601 date and time."));
+    }
+
+    private static (CloudToDeviceMethod?, IResult?) ParseMethod(JsonNode? node)
+    {
+        if (node is not JsonObject m) return (null, Error(IotHubError.ArgumentNull, "cloudToDeviceMethod is required for scheduleDeviceMethod jobs."));
+        var name = StringOrNull(m["methodName"]);
+        if (name is null || !MethodNameRule().IsMatch(name))
+            return (null, Error(IotHubError.ArgumentInvalid, "methodName is required and may only hold printable US-ASCII without separators."));
+        var payload = m["payload"]?.ToJsonString();
+        if (payload is not null && System.Text.Encoding.UTF8.GetByteCount(payload) > MaxPayloadBytes)
+            return (null, Error(IotHubError.RequestEntityTooLarge, $"The method payload is larger than {MaxPayloadBytes} bytes."));
+        var (response, e1) = Seconds(m["responseTimeoutInSeconds"], "responseTimeoutInSeconds", 30, 5, 300);
+        if (e1 is not null) return (null, e1);
+        var (connect, e2) = Seconds(m["connectTimeoutInSeconds"], "connectTimeoutInSeconds", 0, 0, 300);
+        if (e2 is not null) return (null, e2);
+        return (new CloudToDeviceMethod(name, payload, response, connect), null);
+    }
+
+    private static (int, IResult?) Seconds(JsonNode? node, string field, int fallback, int min, int max)
+    {
+        // Like the SDKs, a missing or zero timeout means "use the default".
+        if (node is null || node.GetValueKind() == System.Text.Json.JsonValueKind.Null) return (fallback, null);
+        if (node.GetValueKind() != System.Text.Json.JsonValueKind.Number || !node.AsValue().TryGetValue(out int value))
+            return (0, Error(IotHubError.ArgumentInvalid, $"{field} must be a whole number of seconds."));
+        if (value == 0 && min > 0) return (fallback, null);
+        if (value < min || value > max)
+            return (0, Error(IotHubError.ArgumentInvalid, $"{field} must be from {min} to {max} seconds."));
+        return (value, null);
+    }
+
+    private static (string?, IResult?) ParseTwinPatch(JsonNode? node)
+    {
+        if (node is not JsonObject twin) return (null, Error(IotHubError.ArgumentNull, "updateTwin is required for scheduleUpdateTwin jobs."));
+        if (StringOrNull(twin["etag"]) != "*")
+            return (null, Error(IotHubError.PreconditionFailed, "A twin update job requires etag \"*\" (a forced update)."));
+        if (twin["desired"] is not null || twin["reported"] is not null)
+            return (null, Error(IotHubError.ArgumentInvalid, "Desired properties belong under properties.desired, not at the top level of updateTwin."));
+        var hasTags = twin["tags"] is JsonObject;
+        var hasDesired = twin["properties"]?["desired"] is JsonObject;
+        if (!hasTags && !hasDesired)
+            return (null, Error(IotHubError.ArgumentInvalid, "updateTwin must hold tags or properties.desired."));
+        return (twin.ToJsonString(), null);
+    }
+
+    private static string? StringOrNull(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : null;
+
+    private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
+
+    private static IResult Error(IotHubError error, string message) => IotHubErrorResponse.Result(error, message);
+
+    private static (JobCreated?, IResult?) Fail(IotHubError error, string message) => (null, Error(error, message));
+}

@@ -1,0 +1,27 @@
+using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.ServiceDefaults;
+using JobsApi.Http;
+using Marten;
+
+namespace JobsApi.Jobs;
+
+/// <summary><c>GET /jobs/v2/{jobId}</c>.</summary>
+public static class GetJob
+{
+    public static async Task<IResult> Handle(string jobId, IQuerySession session, DeviceJobLedger ledger, CancellationToken ct)
+    {
+        var job = await session.LoadAsync<JobStatus>(jobId, ct);
+        if (job is null) return NotFound(jobId);
+        return IotHubJson.Ok(await ToResponseAsync(job, ledger, ct));
+    }
+
+    public static async Task<System.Text.Json.Nodes.JsonObject> ToResponseAsync(JobStatus job, DeviceJobLedger ledger, CancellationToken ct)
+    {
+        DeviceJobStatistics? live = null;
+        if (JobResponse.NeedsLiveStatistics(job)) live = await ledger.CountAsync(job.Id, ct);
+        return JobResponse.From(job, live);
+    }
+
+    public static IResult NotFound(string jobId) =>
+        IotHubErrorResponse.Result(IotHubError.JobNotFound, $"Job '{(jobId.Length > 80 ? jobId[..80] : jobId)}' was not found.");
+}

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.ServiceDefaults;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
+using MassTransit;
+
+namespace JobsApi.Jobs;
+
+/// <summary>
+/// The outbox (design decision 1): publishes committed job events that other services react to, at least once,
+/// with the event id as message id. It continues the trace of the request that recorded the event.
+/// </summary>
+public sealed class JobEventsRelay(IBus bus) : SubscriptionBase
+{
+    public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
+        IDocumentOperations operations, CancellationToken ct)
+    {
+        foreach (var e in page.Events)
+        {
+            if (e.Data is not (JobCreated or JobCancelled or JobCompleted or JobFailed)) continue;
+            ActivityContext.TryParse(e.CausationId, null, out var parent);
+            using var activity = Telemetry.Source.StartActivity($"relay {e.EventTypeName}", ActivityKind.Producer, parent);
+            activity?.SetTag("iothub.job_id", e.StreamKey);
+            await bus.Publish(e.Data, e.Data.GetType(), ctx => ctx.MessageId = e.Id, ct);
+        }
+        return NullChangeListener.Instance;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using IotHubJobs.Contracts.Jobs;
+using JobsApi.Http;
+
+namespace JobsApi.Jobs;
+
+/// <summary>The JobResponse wire shape of iothub-spec §2.2.</summary>
+public static class JobResponse
+{
+    public static JsonObject From(JobStatus job, DeviceJobStatistics? liveStatistics)
+    {
+        var response = new JsonObject
+        {
+            ["jobId"] = job.Id,
+            ["type"] = job.Type,
+            ["status"] = job.Status,
+            ["queryCondition"] = job.QueryCondition,
+            ["createdTime"] = IotHubJson.Date(job.CreatedTime),
+            ["startTime"] = IotHubJson.Date(job.StartTime),
+            ["endTime"] = IotHubJson.Date(job.EndTime),
+            ["maxExecutionTimeInSeconds"] = job.MaxExecutionTimeInSeconds,
+        };
+        if (job.CloudToDeviceMethod is { } m)
+            response["cloudToDeviceMethod"] = new JsonObject
+            {
+                ["methodName"] = m.MethodName,
+                ["payload"] = IotHubJson.ParseOrNull(m.PayloadJson),
+                ["responseTimeoutInSeconds"] = m.ResponseTimeoutInSeconds,
+                ["connectTimeoutInSeconds"] = m.ConnectTimeoutInSeconds,
+            };
+        if (job.UpdateTwinJson is { } patch)
+        {
+            var twin = JsonNode.Parse(patch)!.AsObject();
+            twin["deviceId"] ??= null;
+            response["updateTwin"] = twin;
+        }
+        if (job.FailureReason is { } reason) response["failureReason"] = reason;
+        var stats = job.FinalStatistics ?? liveStatistics;
+        if (stats is not null)
+            response["deviceJobStatistics"] = new JsonObject
+            {
+                ["deviceCount"] = stats.DeviceCount,
+                ["failedCount"] = stats.FailedCount,
+                ["succeededCount"] = stats.SucceededCount,
+                ["runningCount"] = stats.RunningCount,
+                ["pendingCount"] = stats.PendingCount,
+            };
+        return response;
+    }
+
+    /// <summary>Statistics are counted live only for jobs that started and have not frozen their final counts.</summary>
+    public static bool NeedsLiveStatistics(JobStatus job) => job.FinalStatistics is null && job.StartedAt is not null;
+}

@@ -1,0 +1,72 @@
+using IotHubJobs.Contracts.Jobs;
+using Marten;
+using MassTransit;
+
+namespace JobsApi.Jobs;
+
+/// <summary>Appends the scheduler's lifecycle facts to the job's stream; each is idempotent under redelivery.</summary>
+public sealed class RecordJobProgress(IDocumentStore store, DeviceJobLedger ledger, TimeProvider clock) :
+    IConsumer<JobScheduled>, IConsumer<JobStarted>, IConsumer<JobTargetsResolved>, IConsumer<JobFailed>, IConsumer<JobExecutionTimeElapsed>
+{
+    public Task Consume(ConsumeContext<JobScheduled> context) =>
+        Append(context.Message.JobId, job => job.Status == JobStatuses.Queued, context.Message, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<JobStarted> context) =>
+        Append(context.Message.JobId, job => job.StartedAt is null, context.Message, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<JobFailed> context) =>
+        Append(context.Message.JobId, job => !job.IsFinished, context.Message, context.CancellationToken);
+
+    public async Task Consume(ConsumeContext<JobTargetsResolved> context)
+    {
+        var ct = context.CancellationToken;
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForExclusiveWriting<JobStatus>(context.Message.JobId, ct);
+        if (stream.Aggregate is not { } job) return;
+        // Also sent again after a cancel, only to re-check completion once the scheduler has canceled pending devices.
+        if (job.DeviceCount is null)
+        {
+            stream.AppendOne(context.Message);
+            job.DeviceCount = context.Message.DeviceCount;
+        }
+        JobCompletion.AppendIfDone(stream, await ledger.CountAsync(context.Message.JobId, ct), clock.GetUtcNow());
+        await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Every device job still pending or running fails with JobTimeout, and the job completes (spec §2.5).</summary>
+    public async Task Consume(ConsumeContext<JobExecutionTimeElapsed> context)
+    {
+        var ct = context.CancellationToken;
+        var jobId = context.Message.JobId;
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForExclusiveWriting<JobStatus>(jobId, ct);
+        if (stream.Aggregate is not { FinalStatistics: null } job) return;
+        var now = clock.GetUtcNow();
+        var before = await ledger.CountAsync(jobId, ct);
+        session.QueueSqlCommand("""
+            update dispatch.device_jobs
+               set status = 'failed', end_utc = ?, last_updated_utc = ?, claimed_until = null,
+                   error = jsonb_build_object('code', 'JobTimeout', 'description', 'The job reached its maxExecutionTimeInSeconds before this device job finished.')
+             where job_id = ? and status in ('pending', 'running')
+            """, now.UtcDateTime, now.UtcDateTime, jobId);
+        stream.AppendOne(context.Message);
+        var after = before with
+        {
+            FailedCount = before.FailedCount + before.PendingCount + before.RunningCount,
+            PendingCount = 0,
+            RunningCount = 0,
+        };
+        job.DeviceCount ??= after.DeviceCount;
+        JobCompletion.AppendIfDone(stream, after, now);
+        await session.SaveChangesAsync(ct);
+    }
+
+    private async Task Append<T>(string jobId, Func<JobStatus, bool> applies, T fact, CancellationToken ct) where T : notnull
+    {
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForExclusiveWriting<JobStatus>(jobId, ct);
+        if (stream.Aggregate is null || !applies(stream.Aggregate)) return;
+        stream.AppendOne(fact);
+        await session.SaveChangesAsync(ct);
+    }
+}

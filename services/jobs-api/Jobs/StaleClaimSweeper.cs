@@ -1,0 +1,53 @@
+using IotHubJobs.Contracts.Jobs;
+using MassTransit;
+using Npgsql;
+
+namespace JobsApi.Jobs;
+
+/// <summary>
+/// Fails device jobs whose executor vanished mid-call (its claim expired without a result). They are not retried:
+/// the device may already have run the method, and a second invocation is worse than an honest failure.
+/// </summary>
+public sealed class StaleClaimSweeper(NpgsqlDataSource dataSource, IBus bus, TimeProvider clock, ILogger<StaleClaimSweeper> logger)
+    : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    public const string ErrorCode = "DeviceOperationOutcomeUnknown";
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        while (await timer.WaitForNextTickAsync(ct))
+        {
+            try
+            {
+                await SweepAsync(ct);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or MassTransitException)
+            {
+                logger.LogWarning(e, "Stale claim sweep failed; retrying in {Interval}", Interval);
+            }
+        }
+    }
+
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var cmd = dataSource.CreateCommand("""
+            select job_id, device_id, coalesce(start_utc, $1) from dispatch.device_jobs
+             where status = 'running' and claimed_until < $1 order by claimed_until limit 5000
+            """);
+        cmd.Parameters.AddWithValue(now.UtcDateTime);
+        var stale = new List<(string JobId, DeviceJobResult Result)>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                stale.Add((reader.GetString(0), new DeviceJobResult(reader.GetString(1), false,
+                    new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero), now, null, null, ErrorCode,
+                    "The executor handling this device stopped before reporting a result; the method may or may not have run on the device, and it is not invoked again.")));
+        foreach (var job in stale.GroupBy(s => s.JobId))
+            foreach (var chunk in job.Select(s => s.Result).Chunk(500))
+                await bus.Publish(new DeviceJobsCompleted(job.Key, chunk), ct);
+        if (stale.Count > 0) logger.LogWarning("Failed {Count} device jobs whose executor claim expired", stale.Count);
+        return stale.Count;
+    }
+}

@@ -1,0 +1,57 @@
+using IotHubJobs.ServiceDefaults;
+using MassTransit;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using JobsApi.Devices;
+using JobsApi.Jobs;
+using JobsApi.Twins;
+using Marten;
+
+namespace JobsApi;
+
+public static class JobsApiExtensions
+{
+    public static IHostApplicationBuilder AddJobsApi(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgres();
+        builder.Services.AddMarten(o =>
+            {
+                o.DatabaseSchemaName = "jobs";
+                o.AutoCreateSchemaObjects = AutoCreate.All;
+                o.Events.StreamIdentity = StreamIdentity.AsString;
+                o.Events.MetadataConfig.CorrelationIdEnabled = true;
+                o.Events.MetadataConfig.CausationIdEnabled = true;
+                o.Projections.Add<JobStatusProjection>(ProjectionLifecycle.Inline);
+                o.Schema.For<JobStatus>().Index(x => x.CreatedTime);
+            })
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions()
+            .AddAsyncDaemon(DaemonMode.HotCold)
+            .AddSubscriptionWithServices<JobEventsRelay>(ServiceLifetime.Singleton, o => o.Options.BatchSize = 100)
+            .ApplyAllDatabaseChangesOnStartup();
+        builder.Services.AddSingleton<DeviceJobLedger>();
+        builder.Services.AddSingleton<DeviceRegistry>();
+        builder.Services.AddHostedService<StaleClaimSweeper>();
+        builder.AddBus(x =>
+        {
+            x.AddConsumer<RecordJobProgress>();
+            x.AddConsumer<RecordDeviceResults, RecordDeviceResultsDefinition>();
+        });
+        return builder;
+    }
+
+    public static WebApplication MapJobsApi(this WebApplication app)
+    {
+        app.MapPut("/jobs/v2/{jobId}", CreateJob.Handle);
+        app.MapGet("/jobs/v2/{jobId}", GetJob.Handle);
+        app.MapPost("/jobs/v2/{jobId}/cancel", CancelJob.Handle);
+        app.MapPut("/devices/{deviceId}", PutDevice.Handle);
+        app.MapGet("/devices/{deviceId}", GetDevice.Handle);
+        app.MapDelete("/devices/{deviceId}", GetDevice.Delete);
+        app.MapPost("/devices", BulkDevices.Handle);
+        app.MapGet("/twins/{deviceId}", GetTwin.Handle);
+        return app;
+    }
+}

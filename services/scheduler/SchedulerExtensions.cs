@@ -1,0 +1,24 @@
+using IotHubJobs.ServiceDefaults;
+using MassTransit;
+using Scheduler.Fanout;
+using Scheduler.Schedules;
+
+namespace Scheduler;
+
+public static class SchedulerExtensions
+{
+    public static IHostApplicationBuilder AddScheduler(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgres();
+        builder.Services.AddSingleton<StartDueJobs>();
+        builder.Services.AddSingleton<FanOutChunk>();
+        builder.Services.AddSingleton<ExpireDeadlines>();
+        builder.Services.AddHostedService<SchedulerLoop>();
+        builder.AddBus(x =>
+        {
+            x.AddConsumer<RecordJobSchedule>();
+            x.AddConsumer<StopJobSchedule>();
+        });
+        return builder;
+    }
+}

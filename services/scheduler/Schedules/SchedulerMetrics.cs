@@ -1,0 +1,16 @@
+using System.Diagnostics.Metrics;
+using IotHubJobs.ServiceDefaults;
+
+namespace Scheduler.Schedules;
+
+public static class SchedulerMetrics
+{
+    private static readonly Histogram<double> StartLag = Telemetry.Meter.CreateHistogram<double>(
+        "iothub.scheduler.start_lag", unit: "s", description: "Actual start minus the job's startTime");
+    private static readonly Counter<long> Dispatched = Telemetry.Meter.CreateCounter<long>(
+        "iothub.scheduler.devices_dispatched", description: "Device jobs written to the ledger and sent to executors");
+
+    public static void RecordStart(TimeSpan lag) => StartLag.Record(Math.Max(0, lag.TotalSeconds));
+
+    public static void RecordDispatched(int devices, string jobType) => Dispatched.Add(devices, new KeyValuePair<string, object?>("job_type", jobType));
+}

@@ -1,0 +1,45 @@
+using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.ServiceDefaults;
+using MassTransit;
+using Npgsql;
+
+namespace Scheduler.Schedules;
+
+/// <summary>
+/// Fires due start timers. Claimed with <c>FOR UPDATE SKIP LOCKED</c>, so replicas take disjoint jobs; the state
+/// change and the publish share one transaction, so a crash re-publishes at most (jobs-api ignores a repeat).
+/// </summary>
+public sealed class StartDueJobs(NpgsqlDataSource dataSource, IBus bus, TimeProvider clock)
+{
+    private const int BatchSize = 20;
+
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var claim = new NpgsqlCommand("""
+            update scheduler.job_schedules s
+               set state = 'dispatching', started_at = $1, fanout_cursor = '', updated_at = $1,
+                   deadline_at = $1 + make_interval(secs => (s.job->>'MaxExecutionTimeInSeconds')::double precision)
+             where job_id in (select job_id from scheduler.job_schedules
+                               where state = 'waiting' and start_at <= $1
+                               order by start_at limit $2 for update skip locked)
+            returning job_id, start_at
+            """, conn, tx);
+        claim.Parameters.AddWithValue(now.UtcDateTime);
+        claim.Parameters.AddWithValue(BatchSize);
+        var started = new List<(string JobId, DateTime StartAt)>();
+        await using (var reader = await claim.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) started.Add((reader.GetString(0), reader.GetDateTime(1)));
+        foreach (var (jobId, startAt) in started)
+        {
+            using var activity = Telemetry.Source.StartActivity("start job");
+            activity?.SetTag("iothub.job_id", jobId);
+            SchedulerMetrics.RecordStart(now - new DateTimeOffset(startAt, TimeSpan.Zero));
+            await bus.Publish(new JobStarted(jobId, now), ct);
+        }
+        await tx.CommitAsync(ct);
+        return started.Count;
+    }
+}

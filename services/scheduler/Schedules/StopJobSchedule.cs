@@ -1,0 +1,65 @@
+using IotHubJobs.Contracts.Jobs;
+using MassTransit;
+using Npgsql;
+
+namespace Scheduler.Schedules;
+
+/// <summary>
+/// Cancel stops a job's timer and dispatch under the schedule row's lock, so it is ordered against any fan-out
+/// chunk in flight; device jobs not yet claimed become <c>canceled</c>. Completion or failure just retires the row.
+/// </summary>
+public sealed class StopJobSchedule(NpgsqlDataSource dataSource, TimeProvider clock) :
+    IConsumer<JobCancelled>, IConsumer<JobCompleted>, IConsumer<JobFailed>
+{
+    public async Task Consume(ConsumeContext<JobCancelled> context)
+    {
+        var jobId = context.Message.JobId;
+        var now = clock.GetUtcNow();
+        await using var conn = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await using var tx = await conn.BeginTransactionAsync(context.CancellationToken);
+        await using var select = new NpgsqlCommand("select state, dispatched_count from scheduler.job_schedules where job_id = $1 for update", conn, tx);
+        select.Parameters.AddWithValue(jobId);
+        string? state = null;
+        var dispatched = 0;
+        await using (var reader = await select.ExecuteReaderAsync(context.CancellationToken))
+            if (await reader.ReadAsync(context.CancellationToken)) (state, dispatched) = (reader.GetString(0), reader.GetInt32(1));
+
+        // A cancel that overtakes its JobCreated leaves a cancelled row, so the late JobCreated inserts nothing.
+        await using var upsert = new NpgsqlCommand("""
+            insert into scheduler.job_schedules (job_id, job, start_at, state, updated_at) values ($1, '{}'::jsonb, $2, 'cancelled', $2)
+            on conflict (job_id) do update set state = 'cancelled', updated_at = $2
+             where scheduler.job_schedules.state in ('waiting', 'dispatching', 'dispatched')
+            """, conn, tx);
+        upsert.Parameters.AddWithValue(jobId);
+        upsert.Parameters.AddWithValue(now.UtcDateTime);
+        await upsert.ExecuteNonQueryAsync(context.CancellationToken);
+
+        var started = state is ScheduleStates.Dispatching or ScheduleStates.Dispatched;
+        if (started)
+        {
+            await using var cancelPending = new NpgsqlCommand("""
+                update dispatch.device_jobs set status = 'canceled', end_utc = $2, last_updated_utc = $2
+                 where job_id = $1 and status = 'pending'
+                """, conn, tx);
+            cancelPending.Parameters.AddWithValue(jobId);
+            cancelPending.Parameters.AddWithValue(now.UtcDateTime);
+            await cancelPending.ExecuteNonQueryAsync(context.CancellationToken);
+        }
+        await tx.CommitAsync(context.CancellationToken);
+        // jobs-api re-checks completion on this: the target set is final and may now have nothing unfinished.
+        if (started) await context.Publish(new JobTargetsResolved(jobId, dispatched, now), context.CancellationToken);
+    }
+
+    public Task Consume(ConsumeContext<JobCompleted> context) => RetireAsync(context.Message.JobId, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<JobFailed> context) => RetireAsync(context.Message.JobId, context.CancellationToken);
+
+    private async Task RetireAsync(string jobId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "update scheduler.job_schedules set state = 'finished', updated_at = $2 where job_id = $1 and state in ('dispatching', 'dispatched')");
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(clock.GetUtcNow().UtcDateTime);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

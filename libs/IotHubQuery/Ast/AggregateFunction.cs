@@ -1,0 +1,10 @@
+namespace IotHubJobs.Query.Ast;
+
+public enum AggregateFunction
+{
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}

@@ -1,0 +1,3 @@
+namespace IotHubJobs.Query.Ast;
+
+public sealed record ComparisonCondition(Operand Left, ComparisonOperator Operator, Operand Right) : Condition;

@@ -1,0 +1,12 @@
+namespace IotHubJobs.Query.Ast;
+
+public enum ConditionFunction
+{
+    IsDefined,
+    IsNull,
+    IsString,
+    IsNumber,
+    IsBool,
+    StartsWith,
+    EndsWith,
+}

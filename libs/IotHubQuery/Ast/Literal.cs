@@ -1,0 +1,3 @@
+namespace IotHubJobs.Query.Ast;
+
+public abstract record Literal(int Position) : Operand(Position);

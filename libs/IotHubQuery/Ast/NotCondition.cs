@@ -1,0 +1,3 @@
+namespace IotHubJobs.Query.Ast;
+
+public sealed record NotCondition(Condition Operand) : Condition;

@@ -1,0 +1,3 @@
+namespace IotHubJobs.Query.Ast;
+
+public sealed record NullLiteral(int Position) : Literal(Position);

@@ -1,0 +1,3 @@
+namespace IotHubJobs.Query.Ast;
+
+public sealed record NumberLiteral(decimal Value, int Position) : Literal(Position);

@@ -1,0 +1,3 @@
+namespace IotHubJobs.Query.Ast;
+
+public sealed record OrCondition(Condition Left, Condition Right) : Condition;

@@ -1,0 +1,3 @@
+namespace IotHubJobs.Query.Ast;
+
+public sealed record PropertySelection(PropertyPath Path, string Name, int Position) : SelectItem(Name, Position);

@@ -1,0 +1,3 @@
+namespace IotHubJobs.Query.Ast;
+
+public sealed record StringLiteral(string Value, int Position) : Literal(Position);

@@ -1,0 +1,251 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IotHubJobs.Query.Ast;
+using IotHubJobs.Query.Evaluation;
+
+namespace IotHubJobs.Query;
+
+/// <summary>
+/// Translates a condition into SQL that is true exactly when the evaluator says true.
+/// The query language has three values (true, false, undefined) while a WHERE clause only keeps true.
+/// Rather than model undefined as SQL NULL everywhere, NOT is pushed down to the leaves: every leaf is
+/// translated either as "is true" or as "is false" (for a comparison, "is false" is "the negated operator is
+/// true", which holds because undefined stays undefined under both). The output never applies SQL NOT to a
+/// translated sub-condition, so a leaf may answer NULL or FALSE interchangeably for "no", and positive
+/// equality can be the GIN-indexable containment <c>twin @&gt; '{"tags":{"x":"v"}}'</c>, which answers FALSE
+/// (not NULL) for a missing property.
+/// </summary>
+internal sealed class ConditionTranslator(QuerySource source, SqlParameterList parameters)
+{
+    private const string True = "TRUE";
+    private const string False = "FALSE";
+
+    public string WhenTrue(Condition condition) => Translate(condition, wanted: true);
+
+    private string Translate(Condition condition, bool wanted) => condition switch
+    {
+        ConstantCondition constant => constant.Value == wanted ? True : False,
+        AndCondition and => wanted ? Both(Translate(and.Left, true), Translate(and.Right, true)) : Either(Translate(and.Left, false), Translate(and.Right, false)),
+        OrCondition or => wanted ? Either(Translate(or.Left, true), Translate(or.Right, true)) : Both(Translate(or.Left, false), Translate(or.Right, false)),
+        NotCondition not => Translate(not.Operand, !wanted),
+        ComparisonCondition comparison => Comparison(comparison.Left, wanted ? comparison.Operator : comparison.Operator.Negated(), comparison.Right),
+        InCondition membership => In(membership, wanted != membership.Negated),
+        FunctionCondition function => Function(function, wanted),
+        _ => throw new ArgumentException($"unknown condition {condition.GetType().Name}", nameof(condition)),
+    };
+
+    private static string Both(string left, string right) =>
+        left == False || right == False ? False : left == True ? right : right == True ? left : $"({left} AND {right})";
+
+    private static string Either(string left, string right) =>
+        left == True || right == True ? True : left == False ? right : right == False ? left : $"({left} OR {right})";
+
+    /// <summary>SQL that is true exactly when <c>left op right</c> is true.</summary>
+    private string Comparison(Operand left, ComparisonOperator op, Operand right)
+    {
+        if (left is Literal && right is PropertyPath)
+        {
+            (left, right, op) = (right, left, op.Mirrored());
+        }
+
+        return (left, right) switch
+        {
+            (Literal a, Literal b) => ValueComparison.Compare(Value.FromLiteral(a), op, Value.FromLiteral(b)) == true ? True : False,
+            (PropertyPath path, Literal literal) => PathWithLiteral(path, op, literal),
+            (PropertyPath a, PropertyPath b) => PathWithPath(a, op, b),
+            _ => throw new ArgumentException("unknown operand"),
+        };
+    }
+
+    private string PathWithLiteral(PropertyPath path, ComparisonOperator op, Literal literal)
+    {
+        var value = SqlValue.Of(source.Resolve(path), parameters);
+        if (value.Column is { } column)
+        {
+            return ColumnWithLiteral(column, op, literal);
+        }
+
+        switch (literal)
+        {
+            case NullLiteral:
+                return op == ComparisonOperator.Equal ? JsonEquals(value, path, literal) : False;
+            case StringLiteral or NumberLiteral or BooleanLiteral when op == ComparisonOperator.Equal:
+                return JsonEquals(value, path, literal);
+            case StringLiteral or NumberLiteral or BooleanLiteral when op == ComparisonOperator.NotEqual:
+                return $"({value.TypeIs(JsonType(literal))} AND {value.Json} <> {parameters.Jsonb(JsonText(literal))})";
+            case StringLiteral text:
+                return $"({value.TypeIs("string")} AND {value.Text} COLLATE \"C\" {op.ToSql()} {parameters.Text(text.Value)})";
+            case NumberLiteral number:
+                // CASE, not AND: PostgreSQL may evaluate AND operands in any order, and the cast fails on non-numbers.
+                return $"(CASE WHEN {value.TypeIs("number")} THEN {value.Json}::numeric {op.ToSql()} {parameters.Numeric(number.Value)} END)";
+            case BooleanLiteral boolean:
+                return $"(CASE WHEN {value.TypeIs("boolean")} THEN {value.Json}::boolean {op.ToSql()} {parameters.Boolean(boolean.Value)} END)";
+            default:
+                return False;
+        }
+    }
+
+    /// <summary>Equality with a scalar; through the indexed document it is a containment test.</summary>
+    private string JsonEquals(SqlValue value, PropertyPath path, Literal literal)
+    {
+        var resolved = value.Resolved;
+        if (resolved.HasContainmentIndex && resolved.JsonSegments.Count > 0)
+        {
+            JsonNode? node = JsonNodeOf(literal);
+            for (var i = resolved.JsonSegments.Count - 1; i >= 0; i--)
+            {
+                node = new JsonObject { [resolved.JsonSegments[i]] = node };
+            }
+
+            return $"{resolved.JsonSql} @> {parameters.Jsonb(node!.ToJsonString())}";
+        }
+
+        return literal is NullLiteral
+            ? value.TypeIs("null")
+            : $"{value.Json} = {parameters.Jsonb(JsonText(literal))}";
+    }
+
+    private string ColumnWithLiteral(SourceField column, ComparisonOperator op, Literal literal)
+    {
+        switch (literal)
+        {
+            case NullLiteral:
+                return op == ComparisonOperator.Equal ? $"{column.Sql} IS NULL" : False;
+            case StringLiteral text when column.Kind == FieldKind.Timestamp:
+                var timestamp = TimestampText.ToSqlText(TimestampText.Parse(text));
+                return $"{column.Sql} {op.ToSql()} {parameters.Timestamp(timestamp)}";
+            case StringLiteral text:
+                var collate = op.IsOrdering() ? " COLLATE \"C\"" : "";
+                return $"{column.Sql}{collate} {op.ToSql()} {parameters.Text(text.Value)}";
+            default:
+                // A text or date column holds strings (or null): other kinds never compare.
+                return False;
+        }
+    }
+
+    private string PathWithPath(PropertyPath leftPath, ComparisonOperator op, PropertyPath rightPath)
+    {
+        var left = SqlValue.Of(source.Resolve(leftPath), parameters);
+        var right = SqlValue.Of(source.Resolve(rightPath), parameters);
+        var leftIsDate = left.Column?.Kind == FieldKind.Timestamp;
+        var rightIsDate = right.Column?.Kind == FieldKind.Timestamp;
+        if (leftIsDate && rightIsDate)
+        {
+            throw QueryException.Invalid(rightPath.Position, "two date fields cannot be compared with each other");
+        }
+
+        if (leftIsDate || rightIsDate)
+        {
+            return False;
+        }
+
+        var sqlOp = op.ToSql();
+        var nulls = op switch
+        {
+            ComparisonOperator.Equal => True,
+            ComparisonOperator.NotEqual => False,
+            _ => "NULL",
+        };
+        return "(CASE"
+            + $" WHEN jsonb_typeof({left.Json}) <> jsonb_typeof({right.Json}) THEN NULL"
+            + $" WHEN {left.TypeIs("string")} THEN {left.Text} COLLATE \"C\" {sqlOp} {right.Text}"
+            + $" WHEN jsonb_typeof({left.Json}) IN ('number', 'boolean') THEN {left.Json} {sqlOp} {right.Json}"
+            + $" WHEN {left.TypeIs("null")} THEN {nulls}"
+            + " END)";
+    }
+
+    /// <summary>IN is the OR of equalities; "IN is false" is the AND of inequalities.</summary>
+    private string In(InCondition membership, bool wanted)
+    {
+        var resolved = source.Resolve(membership.Path);
+        if (resolved.Column is { Kind: FieldKind.Text } column && membership.Values.Count > 0
+            && membership.Values.All(v => v is StringLiteral))
+        {
+            var values = parameters.TextArray(membership.Values.Cast<StringLiteral>().Select(v => v.Value).ToArray());
+            return wanted ? $"{column.Sql} = ANY({values})" : $"{column.Sql} <> ALL({values})";
+        }
+
+        var op = wanted ? ComparisonOperator.Equal : ComparisonOperator.NotEqual;
+        var result = wanted ? False : True;
+        foreach (var value in membership.Values)
+        {
+            var piece = Comparison(membership.Path, op, value);
+            result = wanted ? Either(result, piece) : Both(result, piece);
+        }
+
+        return result;
+    }
+
+    private string Function(FunctionCondition function, bool wanted)
+    {
+        var value = SqlValue.Of(source.Resolve(function.Path), parameters);
+        if (value.Column is { } column)
+        {
+            return ColumnFunction(function, column, wanted);
+        }
+
+        string Type(string jsonType) => wanted ? value.TypeIs(jsonType) : $"jsonb_typeof({value.Json}) IS DISTINCT FROM '{jsonType}'";
+
+        switch (function.Function)
+        {
+            case ConditionFunction.IsDefined:
+                return wanted ? $"{value.Json} IS NOT NULL" : $"{value.Json} IS NULL";
+            case ConditionFunction.IsNull:
+                return wanted ? JsonEquals(value, function.Path, new NullLiteral(function.Path.Position)) : Type("null");
+            case ConditionFunction.IsString:
+                return Type("string");
+            case ConditionFunction.IsNumber:
+                return Type("number");
+            case ConditionFunction.IsBool:
+                return Type("boolean");
+            default:
+                var not = wanted ? "" : "NOT ";
+                return $"({value.TypeIs("string")} AND {not}{Affix(function, value.Text)})";
+        }
+    }
+
+    private string ColumnFunction(FunctionCondition function, SourceField column, bool wanted)
+    {
+        // Text and date columns hold a string, or SQL NULL which is JSON null; both are always defined.
+        var isNull = $"{column.Sql} IS NULL";
+        var isNotNull = $"{column.Sql} IS NOT NULL";
+        return function.Function switch
+        {
+            ConditionFunction.IsDefined => wanted ? True : False,
+            ConditionFunction.IsNull => wanted ? isNull : isNotNull,
+            ConditionFunction.IsString => wanted ? isNotNull : isNull,
+            ConditionFunction.IsNumber or ConditionFunction.IsBool => wanted ? False : True,
+            _ when column.Kind == FieldKind.Timestamp => Affix(function, SourceFieldText(column), negate: !wanted),
+            _ => Affix(function, column.Sql, negate: !wanted),
+        };
+    }
+
+    private static string SourceFieldText(SourceField column) => $"({column.JsonSql} #>> '{{}}')";
+
+    private string Affix(FunctionCondition function, string text, bool negate = false)
+    {
+        var argument = parameters.Text(function.Argument ?? "");
+        var test = function.Function == ConditionFunction.StartsWith
+            ? $"starts_with({text}, {argument})"
+            : $"right({text}, length({argument})) = {argument}";
+        return negate ? $"NOT {test}" : test;
+    }
+
+    private static string JsonType(Literal literal) => literal switch
+    {
+        StringLiteral => "string",
+        NumberLiteral => "number",
+        BooleanLiteral => "boolean",
+        _ => "null",
+    };
+
+    private static JsonNode? JsonNodeOf(Literal literal) => literal switch
+    {
+        StringLiteral s => JsonValue.Create(s.Value),
+        NumberLiteral n => JsonValue.Create(n.Value),
+        BooleanLiteral b => JsonValue.Create(b.Value),
+        _ => null,
+    };
+
+    private static string JsonText(Literal literal) => JsonSerializer.Serialize(JsonNodeOf(literal));
+}

@@ -1,4 +1,5 @@
 using IotHubJobs.ServiceDefaults;
+using JobsApi.Http;
 
 namespace JobsApi.Devices;
 

@@ -1,5 +1,5 @@
 using IotHubJobs.Contracts.Jobs;
-using Marten.Events;
+using JasperFx.Events;
 
 namespace JobsApi.Jobs;
 

@@ -76,7 +76,7 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         await using var cmd = new NpgsqlCommand($"""
             with picked as (
                 select device_id from registry.devices
-                 where device_id > $1 and created_at <= $2 and ({condition.Sql})
+                 where device_id > $1 and created_at <= $2 and ({condition.WhereSql})
                  order by device_id limit $3),
             recorded as (
                 insert into dispatch.device_jobs (job_id, device_id, job_type, status, created_utc, last_updated_utc)

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace Integration.Tests.Infrastructure;
+
+/// <summary>One service of the system running as a real process, its output captured to a log file.</summary>
+public sealed class ServiceProcess(string name, string dllPath, IReadOnlyDictionary<string, string> environment, string logPath) : IAsyncDisposable
+{
+    private Process? _process;
+    private StreamWriter? _log;
+
+    public string Name => name;
+    public string LogPath => logPath;
+    public bool IsRunning => _process is { HasExited: false };
+
+    public void Start()
+    {
+        if (IsRunning) throw new InvalidOperationException($"{name} already runs");
+        var info = new ProcessStartInfo("dotnet", [dllPath])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dllPath)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        _log ??= new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        var log = _log;
+        _process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>kill -9: no graceful shutdown, exactly like a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null || _process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public string ReadLog()
+    {
+        using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _log?.Dispose();
+    }
+}

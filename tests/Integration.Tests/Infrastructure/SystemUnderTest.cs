@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace Integration.Tests.Infrastructure;
+
+/// <summary>
+/// The whole system as real processes (gateway, jobs-api, scheduler, two executors, device-sim) on real PostgreSQL
+/// and RabbitMQ, started once per test run against a fresh database. Tests talk to it only through the gateway,
+/// and look into the database only to prove what the API cannot show (e.g. invocation counts).
+/// </summary>
+public sealed class SystemUnderTest : IAsyncLifetime
+{
+    private readonly Infra _infra = new();
+    private readonly Dictionary<string, ServiceProcess> _services = new();
+
+    public string RunDirectory { get; } = Path.Combine(Path.GetTempPath(), "iothub-jobs-tests", Guid.NewGuid().ToString("N")[..12]);
+    public string DatabaseConnectionString { get; private set; } = "";
+    public NpgsqlDataSource Database { get; private set; } = null!;
+    public HubClient Hub { get; private set; } = null!;
+    public IReadOnlyDictionary<string, ServiceProcess> Services => _services;
+    public IReadOnlyDictionary<string, string> PolicyKeys { get; private set; } = new Dictionary<string, string>();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(RunDirectory);
+        await _infra.StartAsync();
+        DatabaseConnectionString = await CreateDatabaseAsync(_infra.Postgres);
+        Database = NpgsqlDataSource.Create(DatabaseConnectionString);
+        PolicyKeys = WritePolicies(Path.Combine(RunDirectory, "policies.json"));
+
+        var ports = Enumerable.Range(0, 6).Select(_ => FreePort()).ToArray();
+        var jobsApiUrl = $"http://127.0.0.1:{ports[0]}";
+        var common = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__postgres"] = DatabaseConnectionString,
+            ["ConnectionStrings__rabbitmq"] = _infra.RabbitMq,
+            ["Logging__LogLevel__Default"] = "Information",
+        };
+        Add("jobs-api", "services/jobs-api/JobsApi.dll", common, jobsApiUrl);
+        Add("scheduler", "services/scheduler/Scheduler.dll", common, $"http://127.0.0.1:{ports[1]}");
+        Add("executor-1", "services/executor/Executor.dll", common, $"http://127.0.0.1:{ports[2]}", ("Executor__InstanceId", "executor-1"));
+        Add("executor-2", "services/executor/Executor.dll", common, $"http://127.0.0.1:{ports[3]}", ("Executor__InstanceId", "executor-2"));
+        Add("device-sim", "services/device-sim/DeviceSim.dll", common, $"http://127.0.0.1:{ports[4]}");
+        var certs = Path.Combine(RunDirectory, "certs");
+        Add("gateway", "gateway/Gateway.dll", common, $"https://127.0.0.1:{ports[5]}",
+            ("IotHub__HostName", "localhost"),
+            ("IotHub__PoliciesFile", Path.Combine(RunDirectory, "policies.json")),
+            ("Gateway__CertificateDirectory", certs),
+            ("ReverseProxy__Clusters__jobs-api__Destinations__primary__Address", jobsApiUrl + "/"));
+
+        foreach (var service in _services.Values) service.Start();
+        await Task.WhenAll(_services.Keys.Select(WaitUntilReadyAsync));
+        Hub = new HubClient(new Uri($"https://localhost:{ports[5]}"), Path.Combine(certs, "ca.pem"), "localhost", "iothubowner", PolicyKeys["iothubowner"]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var service in _services.Values) await service.DisposeAsync();
+        Hub?.Dispose();
+        if (Database is not null) await Database.DisposeAsync();
+        await _infra.DisposeAsync();
+    }
+
+    public async Task RestartAsync(string service)
+    {
+        await _services[service].KillAsync();
+        _services[service].Start();
+        await WaitUntilReadyAsync(service);
+    }
+
+    public async Task WaitUntilReadyAsync(string service)
+    {
+        var process = _services[service];
+        var url = new Uri(new Uri(_urls[service]), "/health/ready");
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
+            { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (!process.IsRunning)
+                throw new InvalidOperationException($"{service} exited during start-up. Log:\n{Tail(process.ReadLog())}");
+            try
+            {
+                if ((await http.GetAsync(url)).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"{service} did not become ready. Log:\n{Tail(process.ReadLog())}");
+    }
+
+    private readonly Dictionary<string, string> _urls = new();
+
+    private void Add(string name, string relativeDll, Dictionary<string, string> common, string url, params (string Key, string Value)[] extra)
+    {
+        var env = new Dictionary<string, string>(common)
+        {
+            ["ASPNETCORE_URLS"] = url,
+            ["OTEL_SERVICE_NAME"] = name,
+        };
+        foreach (var (key, value) in extra) env[key] = value;
+        _urls[name] = url;
+        _services[name] = new ServiceProcess(name, BuildOutput(relativeDll), env, Path.Combine(RunDirectory, $"{name}.log"));
+    }
+
+    /// <summary>The service dll built with the same configuration as this test assembly.</summary>
+    private static string BuildOutput(string relativeDll)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var folder = Path.GetDirectoryName(relativeDll)!;
+        var path = Path.Combine(RepositoryRoot.Path, folder, "bin", configuration, "net10.0", Path.GetFileName(relativeDll));
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first (dotnet build -c {configuration}): {path} is missing");
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string serverConnectionString)
+    {
+        var name = "iothub_test_" + Guid.NewGuid().ToString("N")[..10];
+        await using (var admin = new NpgsqlConnection(serverConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"create database {name}", admin); // generated identifier, no input
+            await cmd.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    private static Dictionary<string, string> WritePolicies(string path)
+    {
+        string Key() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var policies = new (string Name, string[] Rights)[]
+        {
+            ("iothubowner", ["RegistryRead", "RegistryWrite", "ServiceConnect", "DeviceConnect"]),
+            ("service", ["ServiceConnect"]),
+            ("device", ["DeviceConnect"]),
+            ("registryRead", ["RegistryRead"]),
+            ("registryReadWrite", ["RegistryRead", "RegistryWrite"]),
+        };
+        var keys = policies.ToDictionary(p => p.Name, _ => Key());
+        var json = new JsonObject
+        {
+            ["policies"] = new JsonArray(policies.Select(p => (JsonNode)new JsonObject
+            {
+                ["name"] = p.Name, ["primaryKey"] = keys[p.Name], ["secondaryKey"] = Key(),
+                ["rights"] = new JsonArray(p.Rights.Select(r => (JsonNode)JsonValue.Create(r)!).ToArray()),
+            }).ToArray()),
+        };
+        File.WriteAllText(path, json.ToJsonString());
+        return keys;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Tail(string log) => log.Length <= 4000 ? log : log[^4000..];
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<SystemUnderTest>
+{
+    public const string Name = "system";
+}

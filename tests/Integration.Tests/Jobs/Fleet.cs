@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Integration.Tests.Infrastructure;
+
+namespace Integration.Tests.Jobs;
+
+/// <summary>Creates simulated devices through the public bulk API and waits for jobs through GET /jobs/v2.</summary>
+public static class Fleet
+{
+    public static async Task<List<string>> CreateAsync(HubClient hub, string prefix, int count, JsonObject? tags = null)
+    {
+        var ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:D6}").ToList();
+        foreach (var chunk in ids.Chunk(100))
+        {
+            var body = new JsonArray(chunk.Select(id => (JsonNode)new JsonObject
+            {
+                ["id"] = id, ["importMode"] = "create", ["status"] = "enabled",
+                ["tags"] = tags?.DeepClone() ?? new JsonObject(),
+            }).ToArray());
+            (await hub.PostAsync("/devices", body)).EnsureStatus(HttpStatusCode.OK);
+        }
+        return ids;
+    }
+
+    public static JsonObject MethodJob(string jobId, string queryCondition, string methodName = "reboot", JsonNode? payload = null,
+        int responseTimeoutInSeconds = 30, DateTimeOffset? startTime = null, long? maxExecutionTimeInSeconds = null) => new()
+    {
+        ["jobId"] = jobId,
+        ["type"] = "scheduleDeviceMethod",
+        ["cloudToDeviceMethod"] = new JsonObject
+        {
+            ["methodName"] = methodName, ["payload"] = payload ?? new JsonObject(), ["responseTimeoutInSeconds"] = responseTimeoutInSeconds,
+        },
+        ["queryCondition"] = queryCondition,
+        ["startTime"] = startTime?.UtcDateTime.ToString("O"),
+        ["maxExecutionTimeInSeconds"] = maxExecutionTimeInSeconds,
+    };
+
+    /// <summary>Polls the job until it reaches a final status (or the generous deadline passes) and returns its last JobResponse.</summary>
+    public static async Task<JsonNode> WaitUntilFinishedAsync(HubClient hub, string jobId, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromMinutes(3));
+        JsonNode job;
+        do
+        {
+            job = (await hub.GetAsync($"/jobs/v2/{jobId}")).EnsureStatus(HttpStatusCode.OK).Json;
+            if ((string?)job["status"] is "completed" or "failed" or "cancelled" && job["deviceJobStatistics"] is not null
+                && (int)job["deviceJobStatistics"]!["pendingCount"]! + (int)job["deviceJobStatistics"]!["runningCount"]! == 0)
+                return job;
+            await Task.Delay(200);
+        } while (DateTime.UtcNow < deadline);
+        throw new TimeoutException($"Job {jobId} did not finish: {job.ToJsonString()}");
+    }
+}

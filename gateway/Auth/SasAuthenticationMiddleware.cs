@@ -1,0 +1,58 @@
+using Gateway.Proxy;
+using IotHubJobs.Security;
+using IotHubJobs.ServiceDefaults;
+using Microsoft.Net.Http.Headers;
+
+namespace Gateway.Auth;
+
+/// <summary>
+/// Every request except the gateway's own health and metrics endpoints must carry a valid
+/// <c>SharedAccessSignature</c> of a policy with the right the request needs. Refusals are 401
+/// IotHubUnauthorizedAccess; neither the header nor any key or signature is ever logged.
+/// On success the token is removed and <c>x-iothub-policy</c> names the policy for jobs-api.
+/// </summary>
+public sealed class SasAuthenticationMiddleware(
+    RequestDelegate next, SharedAccessSignatureValidator validator, ILogger<SasAuthenticationMiddleware> log)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        request.Headers.Remove(SasAuthentication.PolicyHeader); // never trust a client's claim
+        if (!context.IsProxied())
+        {
+            await next(context);
+            return;
+        }
+
+        var authorization = request.Headers[HeaderNames.Authorization];
+        var result = authorization.Count > 1
+            ? SasValidationResult.Failure("More than one Authorization header")
+            : validator.Validate(authorization.ToString());
+        if (!result.Succeeded)
+        {
+            await Refuse(context, result.FailureReason!);
+            return;
+        }
+
+        var policy = result.Policy!;
+        if (!IotHubPermissions.IsAllowed(policy.Rights, request.Method, request.Path.Value ?? "/"))
+        {
+            await Refuse(context, IotHubPermissions.RequiredRights(request.Method, request.Path.Value ?? "/") == AccessRights.None
+                ? "No operation of this service matches the request"
+                : $"The policy '{policy.Name}' lacks the right this operation needs");
+            return;
+        }
+
+        context.Features.Set(new IotHubPolicyFeature(policy));
+        request.Headers.Remove(HeaderNames.Authorization);
+        request.Headers[SasAuthentication.PolicyHeader] = policy.Name;
+        await next(context);
+    }
+
+    private Task Refuse(HttpContext context, string reason)
+    {
+        log.LogInformation("Refused {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, reason);
+        var message = reason == "Authorization header missing" ? reason : $"Unauthorized: {reason}";
+        return IotHubErrorResponse.WriteAsync(context, IotHubError.IotHubUnauthorizedAccess, message);
+    }
+}

@@ -1,0 +1,51 @@
+using Gateway.Proxy;
+using IotHubJobs.ServiceDefaults;
+
+namespace Gateway.Limits;
+
+/// <summary>
+/// Request checks before anything is forwarded: a well-formed <c>api-version</c> (400 InvalidProtocolVersion)
+/// and a body no larger than <c>Gateway:MaxRequestBodyBytes</c> (413, default 256 KiB; Kestrel enforces the same
+/// limit on bodies without Content-Length).
+/// </summary>
+public static class RequestLimits
+{
+    public const long DefaultMaxRequestBodyBytes = 256 * 1024;
+
+    public static WebApplicationBuilder AddRequestLimits(this WebApplicationBuilder builder)
+    {
+        var max = builder.Configuration.GetValue("Gateway:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
+        if (max <= 0) throw new InvalidOperationException("Gateway:MaxRequestBodyBytes must be positive.");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = max);
+        return builder;
+    }
+
+    public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (!context.IsProxied())
+        {
+            await next(context);
+            return;
+        }
+        var versions = context.Request.Query[ApiVersion.QueryParameter];
+        if (versions.Count == 0)
+        {
+            await IotHubErrorResponse.WriteAsync(context, IotHubError.InvalidProtocolVersion, "The api-version query parameter is required");
+            return;
+        }
+        if (versions.Count > 1 || !ApiVersion.IsValid(versions.ToString()))
+        {
+            await IotHubErrorResponse.WriteAsync(context, IotHubError.InvalidProtocolVersion,
+                "The api-version query parameter must look like 2021-04-12");
+            return;
+        }
+        var max = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        if (max is not null && context.Request.ContentLength > max)
+        {
+            await IotHubErrorResponse.WriteAsync(context, IotHubError.RequestEntityTooLarge,
+                $"The request body is larger than {max} bytes");
+            return;
+        }
+        await next(context);
+    });
+}

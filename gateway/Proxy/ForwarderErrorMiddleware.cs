@@ -39,9 +39,8 @@ public sealed class ForwarderErrorMiddleware(RequestDelegate next, ILogger<Forwa
     {
         if (exception is null) yield break;
         yield return exception;
-        var inner = exception is AggregateException aggregate
-            ? aggregate.InnerExceptions.ToList()
-            : new List<Exception> { exception.InnerException! };
+        IEnumerable<Exception?> inner = [exception.InnerException];
+        if (exception is AggregateException aggregate) inner = aggregate.InnerExceptions;
         foreach (var cause in inner.SelectMany(Causes)) yield return cause;
     }
 }

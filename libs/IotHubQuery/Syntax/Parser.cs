@@ -235,6 +235,11 @@ internal sealed class Parser
         var items = new List<SelectItem>();
         if (AcceptSymbol("*"))
         {
+            if (Current.IsSymbol(","))
+            {
+                throw QueryException.Syntax(Current.Position, "'*' cannot be combined with other properties in SELECT");
+            }
+
             return items;
         }
 

@@ -59,18 +59,27 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
 
     private string PathWithLiteral(PropertyPath path, ComparisonOperator op, Literal literal)
     {
-        var value = SqlValue.Of(source.Resolve(path), parameters);
-        if (value.Column is { } column)
+        var resolved = source.Resolve(path);
+        if (resolved.Column is { } column)
         {
             return ColumnWithLiteral(column, op, literal);
         }
 
+        var isScalar = literal is StringLiteral or NumberLiteral or BooleanLiteral;
+        if (op == ComparisonOperator.Equal && (isScalar || literal is NullLiteral))
+        {
+            return JsonEquals(resolved, literal);
+        }
+
+        if (!isScalar)
+        {
+            // null has no order and != null is never true (see ValueComparison); undefined never compares.
+            return False;
+        }
+
+        var value = SqlValue.Of(resolved, parameters);
         switch (literal)
         {
-            case NullLiteral:
-                return op == ComparisonOperator.Equal ? JsonEquals(value, path, literal) : False;
-            case StringLiteral or NumberLiteral or BooleanLiteral when op == ComparisonOperator.Equal:
-                return JsonEquals(value, path, literal);
             case StringLiteral or NumberLiteral or BooleanLiteral when op == ComparisonOperator.NotEqual:
                 return $"({value.TypeIs(JsonType(literal))} AND {value.Json} <> {parameters.Jsonb(JsonText(literal))})";
             case StringLiteral text:
@@ -78,19 +87,19 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
             case NumberLiteral number:
                 // CASE, not AND: PostgreSQL may evaluate AND operands in any order, and the cast fails on non-numbers.
                 return $"(CASE WHEN {value.TypeIs("number")} THEN {value.Json}::numeric {op.ToSql()} {parameters.Numeric(number.Value)} END)";
-            case BooleanLiteral boolean:
-                return $"(CASE WHEN {value.TypeIs("boolean")} THEN {value.Json}::boolean {op.ToSql()} {parameters.Boolean(boolean.Value)} END)";
             default:
-                return False;
+                var boolean = (BooleanLiteral)literal;
+                return $"(CASE WHEN {value.TypeIs("boolean")} THEN {value.Json}::boolean {op.ToSql()} {parameters.Boolean(boolean.Value)} END)";
         }
     }
 
-    /// <summary>Equality with a scalar; through the indexed document it is a containment test.</summary>
-    private string JsonEquals(SqlValue value, PropertyPath path, Literal literal)
+    /// <summary>Equality with a scalar or null; through the indexed document it is a containment test.</summary>
+    private string JsonEquals(ResolvedPath resolved, Literal literal)
     {
-        var resolved = value.Resolved;
         if (resolved.HasContainmentIndex && resolved.JsonSegments.Count > 0)
         {
+            // A scalar nested in an object only contains-matches the same scalar at that path (arrays do not
+            // match), so containment is exactly equality here, and it can use the jsonb_path_ops GIN index.
             JsonNode? node = JsonNodeOf(literal);
             for (var i = resolved.JsonSegments.Count - 1; i >= 0; i--)
             {
@@ -100,6 +109,7 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
             return $"{resolved.JsonSql} @> {parameters.Jsonb(node!.ToJsonString())}";
         }
 
+        var value = SqlValue.Of(resolved, parameters);
         return literal is NullLiteral
             ? value.TypeIs("null")
             : $"{value.Json} = {parameters.Jsonb(JsonText(literal))}";
@@ -125,10 +135,10 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
 
     private string PathWithPath(PropertyPath leftPath, ComparisonOperator op, PropertyPath rightPath)
     {
-        var left = SqlValue.Of(source.Resolve(leftPath), parameters);
-        var right = SqlValue.Of(source.Resolve(rightPath), parameters);
-        var leftIsDate = left.Column?.Kind == FieldKind.Timestamp;
-        var rightIsDate = right.Column?.Kind == FieldKind.Timestamp;
+        var leftResolved = source.Resolve(leftPath);
+        var rightResolved = source.Resolve(rightPath);
+        var leftIsDate = leftResolved.ColumnKind == FieldKind.Timestamp;
+        var rightIsDate = rightResolved.ColumnKind == FieldKind.Timestamp;
         if (leftIsDate && rightIsDate)
         {
             throw QueryException.Invalid(rightPath.Position, "two date fields cannot be compared with each other");
@@ -139,6 +149,8 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
             return False;
         }
 
+        var left = SqlValue.Of(leftResolved, parameters);
+        var right = SqlValue.Of(rightResolved, parameters);
         var sqlOp = op.ToSql();
         var nulls = op switch
         {
@@ -178,11 +190,18 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
 
     private string Function(FunctionCondition function, bool wanted)
     {
-        var value = SqlValue.Of(source.Resolve(function.Path), parameters);
-        if (value.Column is { } column)
+        var resolved = source.Resolve(function.Path);
+        if (resolved.Column is { } column)
         {
             return ColumnFunction(function, column, wanted);
         }
+
+        if (function.Function == ConditionFunction.IsNull && wanted)
+        {
+            return JsonEquals(resolved, new NullLiteral(function.Path.Position));
+        }
+
+        var value = SqlValue.Of(resolved, parameters);
 
         string Type(string jsonType) => wanted ? value.TypeIs(jsonType) : $"jsonb_typeof({value.Json}) IS DISTINCT FROM '{jsonType}'";
 
@@ -191,7 +210,7 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
             case ConditionFunction.IsDefined:
                 return wanted ? $"{value.Json} IS NOT NULL" : $"{value.Json} IS NULL";
             case ConditionFunction.IsNull:
-                return wanted ? JsonEquals(value, function.Path, new NullLiteral(function.Path.Position)) : Type("null");
+                return Type("null");
             case ConditionFunction.IsString:
                 return Type("string");
             case ConditionFunction.IsNumber:

@@ -29,6 +29,8 @@ internal static partial class SqlSafety
             Assert.InRange(index, firstParameterIndex, firstParameterIndex + parameters.Count - 1);
         }
 
+        var referenced = placeholders.Select(p => int.Parse(p.Groups["n"].Value)).ToHashSet();
+        Assert.Equal(Enumerable.Range(firstParameterIndex, parameters.Count), referenced.Order());
         Assert.DoesNotMatch(BarePlaceholder(), sql);
         Assert.DoesNotContain(";", sql);
         Assert.DoesNotContain("--", sql);

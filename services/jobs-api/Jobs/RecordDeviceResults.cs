@@ -43,11 +43,11 @@ public sealed class RecordDeviceResults(IDocumentStore store, DeviceJobLedger le
                    as r(device_id, ok, started, ended, outcome, error)
              where d.job_id = ? and d.device_id = r.device_id and d.status in ('pending', 'running')
             """,
-            now.UtcDateTime,
+            now.ToUniversalTime(),
             fresh.Select(r => r.DeviceId).ToArray(),
             fresh.Select(r => r.Succeeded).ToArray(),
-            fresh.Select(r => r.StartTimeUtc.UtcDateTime).ToArray(),
-            fresh.Select(r => r.EndTimeUtc.UtcDateTime).ToArray(),
+            fresh.Select(r => r.StartTimeUtc.ToUniversalTime()).ToArray(),
+            fresh.Select(r => r.EndTimeUtc.ToUniversalTime()).ToArray(),
             fresh.Select(Outcome).ToArray(),
             fresh.Select(Error).ToArray(),
             jobId);

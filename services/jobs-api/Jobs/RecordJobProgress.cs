@@ -48,7 +48,7 @@ public sealed class RecordJobProgress(IDocumentStore store, DeviceJobLedger ledg
                set status = 'failed', end_utc = ?, last_updated_utc = ?, claimed_until = null,
                    error = jsonb_build_object('code', 'JobTimeout', 'description', 'The job reached its maxExecutionTimeInSeconds before this device job finished.')
              where job_id = ? and status in ('pending', 'running')
-            """, now.UtcDateTime, now.UtcDateTime, jobId);
+            """, now.ToUniversalTime(), now.ToUniversalTime(), jobId);
         stream.AppendOne(context.Message);
         var after = before with
         {

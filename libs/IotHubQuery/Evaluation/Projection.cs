@@ -39,7 +39,7 @@ internal static class Projection
                 var value = selection switch
                 {
                     AggregateSelection aggregate => Aggregate(aggregate, group.Items),
-                    PropertySelection property when group.Sample is not null && TryRead(group.Sample, property.Path, out var node) => Optional(node?.DeepClone()),
+                    PropertySelection property when group.Sample is not null && TryRead(group.Sample, property.Path, out var node) => new Present(node?.DeepClone()),
                     _ => null,
                 };
                 if (value is { } present)
@@ -51,8 +51,6 @@ internal static class Projection
             yield return result;
         }
     }
-
-    private static Present? Optional(JsonNode? node) => new Present(node);
 
     private static Present? Aggregate(AggregateSelection aggregate, IReadOnlyList<JsonNode> items)
     {

@@ -31,15 +31,21 @@ internal readonly record struct Value(ValueKind Kind, string? Text = null, decim
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
-                return new Value(ValueKind.String, Text: value.GetValue<string>());
+                // Nodes built from CLR values (a DateTime, a Guid) are strings in JSON but not string-backed.
+                return new Value(ValueKind.String, Text: value.TryGetValue<string>(out var text) ? text : JsonSerializer.Deserialize<string>(value.ToJsonString()));
             case JsonValueKind.True:
                 return new Value(ValueKind.Boolean, Boolean: true);
             case JsonValueKind.False:
                 return new Value(ValueKind.Boolean, Boolean: false);
             case JsonValueKind.Number:
-                return value.TryGetValue<decimal>(out var number)
-                    ? Of(number)
-                    : new Value(ValueKind.Number, Double: value.GetValue<double>());
+                if (value.TryGetValue<decimal>(out var number))
+                {
+                    return Of(number);
+                }
+
+                var json = value.ToJsonString();
+                var huge = json.StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity;
+                return new Value(ValueKind.Number, Double: double.TryParse(json, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : huge);
             default:
                 return Null;
         }

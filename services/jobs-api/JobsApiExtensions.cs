@@ -24,7 +24,10 @@ public static class JobsApiExtensions
                 o.Events.MetadataConfig.CorrelationIdEnabled = true;
                 o.Events.MetadataConfig.CausationIdEnabled = true;
                 o.Projections.Add<JobStatusProjection>(ProjectionLifecycle.Inline);
-                o.Schema.For<JobStatus>().Index(x => x.CreatedTime);
+                // The relay is the path from PUT to the scheduler: poll the event log often so jobs start promptly.
+                o.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
+                o.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(200);
+                o.Schema.For<JobStatus>().Index(x => x.CreatedTime).Index(x => x.EndTime!);
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
@@ -34,6 +37,8 @@ public static class JobsApiExtensions
         builder.Services.AddSingleton<DeviceJobLedger>();
         builder.Services.AddSingleton<DeviceRegistry>();
         builder.Services.AddHostedService<StaleClaimSweeper>();
+        builder.Services.AddSingleton<JobRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JobRetention>());
         builder.AddBus(x =>
         {
             x.AddConsumer<RecordJobProgress>();

@@ -10,6 +10,7 @@ public static class SchedulerExtensions
     public static IHostApplicationBuilder AddScheduler(this IHostApplicationBuilder builder)
     {
         builder.AddPostgres();
+        builder.Services.AddSingleton<SchedulerWakeUp>();
         builder.Services.AddSingleton<StartDueJobs>();
         builder.Services.AddSingleton<FanOutChunk>();
         builder.Services.AddSingleton<ExpireDeadlines>();

@@ -11,7 +11,7 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
     private readonly string _instanceId = configuration["Executor:InstanceId"] ?? Environment.MachineName;
 
     /// <summary>Grace beyond the device timeouts before an unreported claim is considered lost.</summary>
-    public static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(30);
+    private readonly TimeSpan _claimGrace = TimeSpan.FromSeconds(configuration.GetValue("Executor:ClaimGraceSeconds", 30.0));
 
     public async Task<(IReadOnlyList<string> DeviceIds, DateTimeOffset ClaimedAt)> ClaimAsync(
         string jobId, IReadOnlyList<string> deviceIds, TimeSpan expectedDuration, CancellationToken ct)
@@ -27,7 +27,7 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         cmd.Parameters.AddWithValue(now.UtcDateTime);
         cmd.Parameters.AddWithValue(_instanceId);
-        cmd.Parameters.AddWithValue((now + expectedDuration + ClaimGrace).UtcDateTime);
+        cmd.Parameters.AddWithValue((now + expectedDuration + _claimGrace).UtcDateTime);
         var claimed = new List<string>(deviceIds.Count);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) claimed.Add(reader.GetString(0));

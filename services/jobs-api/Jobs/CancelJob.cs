@@ -10,10 +10,11 @@ namespace JobsApi.Jobs;
 /// </summary>
 public static class CancelJob
 {
-    public static async Task<IResult> Handle(string jobId, IDocumentSession session, DeviceJobLedger ledger, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Handle(string jobId, IDocumentSession session, DeviceJobLedger ledger, JobRetention retention,
+        TimeProvider clock, CancellationToken ct)
     {
         var stream = await session.Events.FetchForExclusiveWriting<JobStatus>(jobId, ct);
-        if (stream.Aggregate is not { } job) return GetJob.NotFound(jobId);
+        if (stream.Aggregate is not { } job || retention.IsExpired(job)) return GetJob.NotFound(jobId);
         if (!job.IsFinished)
         {
             stream.AppendOne(new JobCancelled(jobId, clock.GetUtcNow()));

@@ -8,10 +8,10 @@ namespace JobsApi.Jobs;
 /// <summary><c>GET /jobs/v2/{jobId}</c>.</summary>
 public static class GetJob
 {
-    public static async Task<IResult> Handle(string jobId, IQuerySession session, DeviceJobLedger ledger, CancellationToken ct)
+    public static async Task<IResult> Handle(string jobId, IQuerySession session, DeviceJobLedger ledger, JobRetention retention, CancellationToken ct)
     {
         var job = await session.LoadAsync<JobStatus>(jobId, ct);
-        if (job is null) return NotFound(jobId);
+        if (job is null || retention.IsExpired(job)) return NotFound(jobId);
         return IotHubJson.Ok(await ToResponseAsync(job, ledger, ct));
     }
 

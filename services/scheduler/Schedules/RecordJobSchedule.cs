@@ -6,7 +6,7 @@ using Npgsql;
 namespace Scheduler.Schedules;
 
 /// <summary>Turns a relayed <see cref="JobCreated"/> into a durable start timer (idempotent per job id).</summary>
-public sealed class RecordJobSchedule(NpgsqlDataSource dataSource, TimeProvider clock) : IConsumer<JobCreated>
+public sealed class RecordJobSchedule(NpgsqlDataSource dataSource, SchedulerWakeUp wakeUp, TimeProvider clock) : IConsumer<JobCreated>
 {
     public async Task Consume(ConsumeContext<JobCreated> context)
     {
@@ -22,8 +22,8 @@ public sealed class RecordJobSchedule(NpgsqlDataSource dataSource, TimeProvider 
         cmd.Parameters.AddWithValue(job.StartTime.UtcDateTime);
         cmd.Parameters.AddWithValue(now.UtcDateTime);
         var inserted = await cmd.ExecuteNonQueryAsync(context.CancellationToken) == 1;
-        await dataSource.CreateCommand("notify job_schedules").ExecuteNonQueryAsync(context.CancellationToken);
-        if (inserted && job.StartTime > now)
-            await context.Publish(new JobScheduled(job.JobId, now), context.CancellationToken);
+        if (!inserted) return;
+        if (job.StartTime > now) await context.Publish(new JobScheduled(job.JobId, now), context.CancellationToken);
+        else wakeUp.Wake();
     }
 }

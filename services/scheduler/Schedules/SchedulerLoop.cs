@@ -8,7 +8,8 @@ namespace Scheduler.Schedules;
 /// Each replica runs this loop: fire due start timers, dispatch fan-out chunks, expire deadlines; when there is
 /// nothing to do, wait a short poll interval. The database is the source of truth, so replicas need no leader.
 /// </summary>
-public sealed class SchedulerLoop(StartDueJobs starts, FanOutChunk fanOut, ExpireDeadlines deadlines, TimeProvider clock, ILogger<SchedulerLoop> logger)
+public sealed class SchedulerLoop(StartDueJobs starts, FanOutChunk fanOut, ExpireDeadlines deadlines, SchedulerWakeUp wakeUp,
+    TimeProvider clock, ILogger<SchedulerLoop> logger)
     : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
@@ -22,7 +23,7 @@ public sealed class SchedulerLoop(StartDueJobs starts, FanOutChunk fanOut, Expir
                 var busy = await starts.RunOnceAsync(ct) > 0;
                 busy |= await fanOut.RunOnceAsync(ct);
                 busy |= await deadlines.RunOnceAsync(ct) > 0;
-                if (!busy) await Task.Delay(PollInterval, clock, ct);
+                if (!busy) await wakeUp.WaitAsync(PollInterval, ct);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or MassTransitException && !ct.IsCancellationRequested)
             {

@@ -31,16 +31,19 @@ public sealed class SystemUnderTest : IAsyncLifetime
         Database = NpgsqlDataSource.Create(DatabaseConnectionString);
         PolicyKeys = WritePolicies(Path.Combine(RunDirectory, "policies.json"));
 
-        var ports = Enumerable.Range(0, 6).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 7).Select(_ => FreePort()).ToArray();
         var jobsApiUrl = $"http://127.0.0.1:{ports[0]}";
         var common = new Dictionary<string, string>
         {
             ["ConnectionStrings__postgres"] = DatabaseConnectionString,
             ["ConnectionStrings__rabbitmq"] = _infra.RabbitMq,
             ["Logging__LogLevel__Default"] = "Information",
+            // Short enough that a test killing an executor sees its unreported devices fail within seconds.
+            ["Executor__ClaimGraceSeconds"] = "5",
         };
         Add("jobs-api", "services/jobs-api/JobsApi.dll", common, jobsApiUrl);
-        Add("scheduler", "services/scheduler/Scheduler.dll", common, $"http://127.0.0.1:{ports[1]}");
+        Add("scheduler-1", "services/scheduler/Scheduler.dll", common, $"http://127.0.0.1:{ports[1]}");
+        Add("scheduler-2", "services/scheduler/Scheduler.dll", common, $"http://127.0.0.1:{ports[6]}");
         Add("executor-1", "services/executor/Executor.dll", common, $"http://127.0.0.1:{ports[2]}", ("Executor__InstanceId", "executor-1"));
         Add("executor-2", "services/executor/Executor.dll", common, $"http://127.0.0.1:{ports[3]}", ("Executor__InstanceId", "executor-2"));
         Add("device-sim", "services/device-sim/DeviceSim.dll", common, $"http://127.0.0.1:{ports[4]}");

@@ -1,0 +1,62 @@
+using Marten;
+using Npgsql;
+
+namespace JobsApi.Jobs;
+
+/// <summary>
+/// Removes jobs whose history has passed its retention period (IoT Hub keeps 30 days): the event stream, the
+/// job document and its per-device records, in one transaction per batch. Reads hide expired jobs already, so how
+/// often this runs does not change what clients see.
+/// </summary>
+public sealed class JobRetention(IDocumentStore store, TimeProvider clock, IConfiguration configuration, ILogger<JobRetention> logger)
+    : BackgroundService
+{
+    private const int BatchSize = 100;
+    public TimeSpan Period { get; } = TimeSpan.FromDays(configuration.GetValue("Jobs:RetentionDays", 30.0));
+    private readonly TimeSpan _interval = TimeSpan.FromMinutes(configuration.GetValue("Jobs:RetentionSweepMinutes", 60.0));
+
+    public bool IsExpired(JobStatus job) => job.EndTime is { } end && end < clock.GetUtcNow() - Period;
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(_interval, clock);
+        do
+        {
+            try
+            {
+                await SweepAsync(ct);
+            }
+            catch (NpgsqlException e)
+            {
+                logger.LogWarning(e, "Job retention sweep failed; retrying at the next interval");
+            }
+        } while (await timer.WaitForNextTickAsync(ct));
+    }
+
+    /// <summary>Deletes every expired job; returns how many were removed.</summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var removed = 0;
+        while (true)
+        {
+            var cutoff = clock.GetUtcNow() - Period;
+            await using var session = store.LightweightSession();
+            var expired = await session.Query<JobStatus>()
+                .Where(j => j.EndTime != null && j.EndTime < cutoff)
+                .OrderBy(j => j.EndTime)
+                .Select(j => j.Id)
+                .Take(BatchSize)
+                .ToListAsync(ct);
+            if (expired.Count == 0) return removed;
+            foreach (var jobId in expired)
+            {
+                session.Events.TombstoneStream(jobId);
+                session.HardDelete<JobStatus>(jobId);
+                session.QueueSqlCommand("delete from dispatch.device_jobs where job_id = ?", jobId);
+            }
+            await session.SaveChangesAsync(ct);
+            removed += expired.Count;
+            logger.LogInformation("Removed {Count} jobs whose history ended before {Cutoff}", expired.Count, cutoff);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Integration.Tests.Infrastructure;
+
+namespace Integration.Tests.Jobs;
+
+[Collection(SystemCollection.Name)]
+public sealed class CancelSpecs(SystemUnderTest system)
+{
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Cancelled_queued_job_answers_cancelled_at_once_and_never_starts()
+    {
+        var jobId = $"cq-{_run}";
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, "*", startTime: DateTimeOffset.UtcNow.AddHours(1)))).EnsureStatus(HttpStatusCode.OK);
+
+        var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
+        Assert.Equal("cancelled", (string?)cancelled["status"]);
+        Assert.NotEqual("9999-12-31T23:59:59.9999999Z", (string?)cancelled["endTime"]);
+
+        await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) == "cancelled");
+        Assert.Equal("cancelled", await Ledger.ScheduleStateAsync(system, jobId));
+        Assert.Empty(await Ledger.RowsAsync(system, jobId));
+    }
+
+    [Fact]
+    public async Task Cancelled_scheduled_job_never_starts()
+    {
+        await Fleet.CreateAsync(system.Hub, $"cs-{_run}", 5, new JsonObject { ["run"] = _run });
+        var jobId = $"cs-{_run}";
+        var startTime = DateTimeOffset.UtcNow.AddSeconds(3);
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'", startTime: startTime))).EnsureStatus(HttpStatusCode.OK);
+        await Ledger.EventuallyAsync(async () => (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"] == "scheduled");
+
+        var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
+        Assert.Equal("cancelled", (string?)cancelled["status"]);
+
+        await Ledger.EventuallyAsync(() => Task.FromResult(DateTimeOffset.UtcNow > startTime.AddSeconds(2)));
+        Assert.Equal("cancelled", (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"]);
+        Assert.Equal("cancelled", await Ledger.ScheduleStateAsync(system, jobId));
+        Assert.Empty(await Ledger.RowsAsync(system, jobId));
+        Assert.Empty(await Ledger.InvocationsAsync(system, jobId));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_job_cancels_undispatched_devices_lets_in_flight_ones_finish_and_keeps_statistics_exact()
+    {
+        // More slow devices than both executors take at once (2 × 16 concurrent commands × 100 devices), so some stay pending.
+        const int count = 4000;
+        await Fleet.CreateAsync(system.Hub, $"cr-{_run}", count, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 2500 } });
+        var jobId = $"cr-{_run}";
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Any(r => r.Status == "running"));
+
+        var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
+        Assert.Equal("cancelled", (string?)cancelled["status"]);
+
+        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
+        Assert.Equal("cancelled", (string?)job["status"]);
+        var rows = await Ledger.RowsAsync(system, jobId);
+        var invocations = await Ledger.InvocationsAsync(system, jobId);
+        var stats = job["deviceJobStatistics"]!;
+        Assert.Equal(rows.Count, (int)stats["deviceCount"]!);
+        Assert.Equal(rows.Values.Count(r => r.Status == "completed"), (int)stats["succeededCount"]!);
+        Assert.Equal(rows.Values.Count(r => r.Status is "failed" or "canceled"), (int)stats["failedCount"]!);
+        Assert.Contains(rows.Values, r => r.Status == "canceled");
+        Assert.Contains(rows.Values, r => r.Status == "completed");
+        Assert.All(rows.Values.Where(r => r.Status == "canceled"), r => Assert.False(invocations.ContainsKey(r.DeviceId)));
+        Assert.All(rows.Values.Where(r => r.Status == "completed"), r => Assert.Equal(1, invocations[r.DeviceId]));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_finished_job_changes_nothing()
+    {
+        await Fleet.CreateAsync(system.Hub, $"cf-{_run}", 3, new JsonObject { ["run"] = _run });
+        var jobId = $"cf-{_run}";
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+        var finished = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
+
+        var response = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
+        Assert.Equal(finished.ToJsonString(), response.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Cancelling_an_unknown_job_is_JobNotFound()
+    {
+        var response = await system.Hub.PostAsync($"/jobs/v2/nope-{_run}/cancel");
+        Assert.Equal(HttpStatusCode.NotFound, response.Status);
+        Assert.Equal("JobNotFound", response.Header("iothub-errorcode"));
+    }
+}

@@ -1,3 +1,4 @@
+using IotHubJobs.Contracts.Devices;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 using JasperFx;
@@ -6,6 +7,8 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using JobsApi.Devices;
 using JobsApi.Jobs;
+using JobsApi.Methods;
+using JobsApi.Queries;
 using JobsApi.Twins;
 using Marten;
 
@@ -43,6 +46,7 @@ public static class JobsApiExtensions
         {
             x.AddConsumer<RecordJobProgress>();
             x.AddConsumer<RecordDeviceResults, RecordDeviceResultsDefinition>();
+            x.AddRequestClient<CallDeviceMethods>();
         });
         return builder;
     }
@@ -57,6 +61,9 @@ public static class JobsApiExtensions
         app.MapDelete("/devices/{deviceId}", GetDevice.Delete);
         app.MapPost("/devices", BulkDevices.Handle);
         app.MapGet("/twins/{deviceId}", GetTwin.Handle);
+        app.MapGet("/jobs/v2/query", QueryJobs.Handle);
+        app.MapPost("/devices/query", QueryDevices.Handle);
+        app.MapPost("/twins/{deviceId}/methods", InvokeDirectMethod.Handle);
         return app;
     }
 }

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.ServiceDefaults;
+using JobsApi.Devices;
+using JobsApi.Http;
+using MassTransit;
+
+namespace JobsApi.Methods;
+
+/// <summary>
+/// <c>POST /twins/{id}/methods</c> (iothub-spec §7): one call through the device connection layer (device-sim),
+/// answered with the device's status and payload, or a direct-method failure in IoT Hub's format B.
+/// </summary>
+public static class InvokeDirectMethod
+{
+    public const string NotOnlineMessage = "Timed out waiting for device to connect.";
+    public const string TimedOutMessage = "Timed out waiting for the response from device.";
+
+    /// <summary>Slack for the round trip through RabbitMQ on top of the device's own timeouts.</summary>
+    private static readonly TimeSpan TransportSlack = TimeSpan.FromSeconds(5);
+
+    public static async Task<IResult> Handle(string deviceId, HttpRequest request, DeviceRegistry registry,
+        IRequestClient<CallDeviceMethods> devices, CancellationToken ct)
+    {
+        var (body, invalidBody) = await RequestBody.ReadAsync(request, ct);
+        if (invalidBody is not null) return invalidBody;
+        var (method, invalid) = DirectMethodRequest.Parse(body);
+        if (invalid is not null) return invalid;
+        if (await registry.FindAsync(deviceId, ct) is null) return GetDevice.NotFound(deviceId);
+
+        var call = new DeviceMethodCall(deviceId, method!.MethodName, method.PayloadJson,
+            method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds, JobId: null);
+        var outcome = await CallAsync(devices, call, ct);
+        return outcome?.Kind switch
+        {
+            DeviceMethodOutcomeKind.Responded => IotHubJson.Ok(new JsonObject
+            {
+                ["status"] = outcome.Status,
+                ["payload"] = IotHubJson.ParseOrNull(outcome.PayloadJson),
+            }),
+            DeviceMethodOutcomeKind.DeviceNotOnline => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceNotOnline, NotOnlineMessage,
+                new { timeout = TimeSpan.FromSeconds(method.ConnectTimeoutInSeconds).ToString("c") }),
+            // Timed out at the device, or the connection layer never answered: either way no response came in time.
+            _ => IotHubErrorResponse.DirectMethodResult(IotHubError.GatewayTimeout, TimedOutMessage,
+                new { timeout = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds).ToString("c") }),
+        };
+    }
+
+    private static async Task<DeviceMethodOutcome?> CallAsync(IRequestClient<CallDeviceMethods> devices, DeviceMethodCall call, CancellationToken ct)
+    {
+        var timeout = TimeSpan.FromSeconds(call.ResponseTimeoutInSeconds + call.ConnectTimeoutInSeconds) + TransportSlack;
+        try
+        {
+            var response = await devices
+                .GetResponse<DeviceMethodsCalled>(new CallDeviceMethods([call]), ct, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds))
+                // The outer wait guards against a request client that ignores its own timeout while the broker is away (MassTransit #3502).
+                .WaitAsync(timeout + TransportSlack, ct);
+            return response.Message.Outcomes.FirstOrDefault(o => o.DeviceId == call.DeviceId);
+        }
+        catch (Exception e) when (e is RequestTimeoutException or TimeoutException)
+        {
+            return null;
+        }
+    }
+}

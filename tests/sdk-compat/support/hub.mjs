@@ -1,0 +1,118 @@
+// Shared helpers for the SDK compatibility tests. Only the public API of `azure-iothub` is used.
+import { randomBytes } from 'node:crypto';
+import iothub from 'azure-iothub';
+
+export const { Registry, JobClient, Client, SharedAccessSignature, ConnectionString } = iothub;
+
+/** Connection string of the hub under test (set by run-suite.sh from the instance's hub.env). */
+export function connectionString() {
+  const cs = process.env.IOTHUB_CONNECTION_STRING;
+  if (!cs) throw new Error('IOTHUB_CONNECTION_STRING is not set: run the suite through tests/sdk-compat/run-suite.sh');
+  return cs;
+}
+
+export const registry = () => Registry.fromConnectionString(connectionString());
+export const jobClient = () => JobClient.fromConnectionString(connectionString());
+
+const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+/** A new id, unique per run: letters, digits and '-' only (valid for devices and jobs). */
+export function uniqueId(purpose) {
+  return `sdkc-${RUN}-${purpose}-${randomBytes(2).toString('hex')}`;
+}
+
+/** `count` device ids sharing one unique prefix. */
+export function deviceIds(purpose, count) {
+  const prefix = uniqueId(purpose);
+  return Array.from({ length: count }, (_, i) => `${prefix}-d${String(i).padStart(2, '0')}`);
+}
+
+/** Registers the devices with Registry.addDevices, at most 100 per call. */
+export async function addDevices(reg, ids) {
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100).map((deviceId) => ({ deviceId, status: 'enabled' }));
+    const { responseBody } = await reg.addDevices(chunk);
+    if (responseBody && responseBody.isSuccessful === false) {
+      throw new Error(`addDevices reported errors: ${JSON.stringify(responseBody.errors)}`);
+    }
+  }
+}
+
+/** Best-effort clean-up (Registry.removeDevices); never fails a test. */
+export async function removeDevices(reg, ids) {
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100).map((deviceId) => ({ deviceId }));
+    try { await reg.removeDevices(chunk, true); } catch { /* clean-up only */ }
+  }
+}
+
+/** A job queryCondition naming exactly these devices. */
+export const deviceIdIn = (ids) => `deviceId IN [${ids.map((id) => `'${id}'`).join(', ')}]`;
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls until `probe()` returns a truthy value, or throws with the last seen value after the deadline.
+ * `describe(last)` explains what was seen in the error message.
+ */
+export async function eventually(probe, { timeoutMs = 90_000, intervalMs = 500, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  let lastError;
+  for (;;) {
+    try {
+      last = await probe();
+      lastError = undefined;
+      if (last && last.done) return last.value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const seen = lastError ? `last error: ${describeError(lastError)}` : `last seen: ${JSON.stringify(last?.value ?? last)}`;
+      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; ${seen}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+export const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/** Polls JobClient.getJob until the job is completed, failed or cancelled; returns the job. */
+export function waitForJobEnd(jobs, jobId, timeoutMs = 120_000) {
+  return eventually(async () => {
+    const { jobStatus } = await jobs.getJob(jobId);
+    return { done: TERMINAL.has(jobStatus.status), value: jobStatus };
+  }, { timeoutMs, what: `job ${jobId} to reach a terminal status` });
+}
+
+/**
+ * Reads every page of a Query with next(query.continuationToken) (the promise form of a bare
+ * next() resends no token: spec section 11.4). Returns the pages (arrays of items).
+ */
+export async function allPages(query, maxPages = 500) {
+  const pages = [];
+  while (query.hasMoreResults) {
+    if (pages.length >= maxPages) throw new Error(`more than ${maxPages} pages: continuation never ends`);
+    const { result } = await query.next(query.continuationToken);
+    if (!Array.isArray(result)) throw new Error(`a query page is not a JSON array: ${JSON.stringify(result)}`);
+    pages.push(result);
+  }
+  return pages;
+}
+
+/** Error summary for assertion messages: SDK error name, HTTP status, response body. */
+export function describeError(err) {
+  const status = err?.response?.statusCode;
+  const body = err?.responseBody;
+  return `${err?.name}: ${err?.message}${status ? ` (HTTP ${status}` : ''}${body ? `, body ${typeof body === 'string' ? body : JSON.stringify(body)}` : ''}${status ? ')' : ''}`;
+}
+
+/** assert.rejects matcher: an SDK error of this class name (e.g. 'DeviceNotFoundError'). */
+export function sdkError(name, status) {
+  return (err) => {
+    if (err?.name !== name || (status && err?.response?.statusCode !== status)) {
+      throw new Error(`expected ${name}${status ? ` (HTTP ${status})` : ''}, got ${describeError(err)}`);
+    }
+    return true;
+  };
+}

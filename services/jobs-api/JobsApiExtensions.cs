@@ -1,4 +1,5 @@
 using IotHubJobs.Contracts.Devices;
+using IotHubJobs.DeviceTwins;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 using JasperFx;
@@ -39,6 +40,8 @@ public static class JobsApiExtensions
             .ApplyAllDatabaseChangesOnStartup();
         builder.Services.AddSingleton<DeviceJobLedger>();
         builder.Services.AddSingleton<DeviceRegistry>();
+        builder.Services.AddSingleton<TwinStore>();
+        builder.Services.AddSingleton<DesiredChangeNotifier>();
         builder.Services.AddHostedService<StaleClaimSweeper>();
         builder.Services.AddSingleton<JobRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobRetention>());
@@ -46,6 +49,7 @@ public static class JobsApiExtensions
         {
             x.AddConsumer<RecordJobProgress>();
             x.AddConsumer<RecordDeviceResults, RecordDeviceResultsDefinition>();
+            x.AddConsumer<RecordReportedProperties, RecordReportedPropertiesDefinition>();
             x.AddRequestClient<CallDeviceMethods>();
         });
         return builder;
@@ -61,6 +65,8 @@ public static class JobsApiExtensions
         app.MapDelete("/devices/{deviceId}", GetDevice.Delete);
         app.MapPost("/devices", BulkDevices.Handle);
         app.MapGet("/twins/{deviceId}", GetTwin.Handle);
+        app.MapPatch("/twins/{deviceId}", UpdateTwin.Patch);
+        app.MapPut("/twins/{deviceId}", UpdateTwin.Replace);
         app.MapGet("/jobs/v2/query", QueryJobs.Handle);
         app.MapPost("/devices/query", QueryDevices.Handle);
         app.MapPost("/twins/{deviceId}/methods", InvokeDirectMethod.Handle);

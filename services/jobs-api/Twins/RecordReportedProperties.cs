@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.DeviceTwins;
+using MassTransit;
+
+namespace JobsApi.Twins;
+
+/// <summary>
+/// Applies what devices reported to their twins' <c>properties.reported</c>, one transaction per message of many devices.
+/// Idempotent: a redelivered report holds values the twin already has, which changes nothing. Reports for deleted
+/// devices and reports that break the twin rules are dropped with a warning — a device cannot be answered here.
+/// </summary>
+public sealed class RecordReportedProperties(TwinStore store, TimeProvider clock, ILogger<RecordReportedProperties> logger)
+    : IConsumer<ReportedPropertiesReported>
+{
+    public async Task Consume(ConsumeContext<ReportedPropertiesReported> context)
+    {
+        var reports = context.Message.Devices
+            .Select(r => (r.DeviceId, Patch: Parse(r)))
+            .Where(r => r.Patch is not null)
+            .GroupBy(r => r.DeviceId, StringComparer.Ordinal)
+            .ToList();
+        var now = clock.GetUtcNow();
+        foreach (var batch in reports.Chunk(TwinStore.MaxBatch))
+            await store.UpdateAsync(batch.Select(g => g.Key).ToList(), twins => Apply(twins, batch, now), context.CancellationToken);
+    }
+
+    private int Apply(LockedTwins twins, IEnumerable<IGrouping<string, (string DeviceId, JsonObject? Patch)>> reports, DateTimeOffset now)
+    {
+        var changed = 0;
+        foreach (var device in reports)
+        {
+            if (!twins.TryGet(device.Key, out var twin)) continue;
+            var updated = twin;
+            foreach (var (_, patch) in device)
+            {
+                var edit = TwinEditor.Report(updated, patch!, now);
+                if (edit.Error is not null) logger.LogWarning("Dropping a reported patch of {DeviceId}: {Error}", device.Key, edit.Error);
+                else if (edit.Changed) updated = edit.Twin;
+            }
+            if (ReferenceEquals(updated, twin)) continue;
+            twins.Save(device.Key, updated);
+            changed++;
+        }
+        return changed;
+    }
+
+    private JsonObject? Parse(DeviceReportedProperties report)
+    {
+        try
+        {
+            if (JsonNode.Parse(report.PatchJson) is JsonObject patch) return patch;
+        }
+        catch (JsonException) { }
+        logger.LogWarning("Dropping a reported patch of {DeviceId}: not a JSON object", report.DeviceId);
+        return null;
+    }
+}

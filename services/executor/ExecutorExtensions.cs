@@ -1,6 +1,8 @@
 using Executor.Claims;
 using Executor.Methods;
+using Executor.Twins;
 using IotHubJobs.Contracts.Devices;
+using IotHubJobs.DeviceTwins;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 
@@ -12,9 +14,11 @@ public static class ExecutorExtensions
     {
         builder.AddPostgres();
         builder.Services.AddSingleton<DeviceJobClaims>();
+        builder.Services.AddSingleton<TwinStore>();
         builder.AddBus(x =>
         {
             x.AddConsumer<InvokeDeviceMethodsConsumer, InvokeDeviceMethodsConsumerDefinition>();
+            x.AddConsumer<UpdateDeviceTwinsConsumer, UpdateDeviceTwinsConsumerDefinition>();
             x.AddRequestClient<CallDeviceMethods>();
         });
         return builder;

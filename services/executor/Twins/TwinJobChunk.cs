@@ -1,0 +1,36 @@
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.DeviceTwins;
+using IotHubJobs.ServiceDefaults;
+
+namespace Executor.Twins;
+
+/// <summary>The in-memory part of a twin job chunk: apply the patch to every locked twin and record each device's result.</summary>
+public static class TwinJobChunk
+{
+    public static TwinJobOutcome Apply(LockedTwins twins, string jobId, IReadOnlyList<string> deviceIds, TwinPatch patch,
+        DateTimeOffset startedAt, DateTimeOffset now)
+    {
+        var results = new List<DeviceJobResult>(deviceIds.Count);
+        var desiredChanges = new List<DeviceDesiredProperties>(deviceIds.Count);
+        foreach (var deviceId in deviceIds)
+        {
+            if (!twins.TryGet(deviceId, out var twin))
+            {
+                results.Add(TwinJobOutcome.Failed(deviceId, IotHubError.DeviceNotFound.Code, $"Device '{deviceId}' is not registered.", startedAt, now));
+                continue;
+            }
+            var edit = TwinEditor.Patch(twin, patch, now);
+            if (edit.Error is not null)
+            {
+                results.Add(TwinJobOutcome.Failed(deviceId, IotHubError.ArgumentInvalid.Code, edit.Error, startedAt, now));
+                continue;
+            }
+            if (edit.Changed) twins.Save(deviceId, edit.Twin);
+            if (edit.DesiredChanged)
+                desiredChanges.Add(new DeviceDesiredProperties(deviceId, edit.DesiredValues().ToJsonString(), edit.DesiredVersion(), jobId));
+            results.Add(TwinJobOutcome.Succeeded(deviceId, startedAt, now));
+        }
+        return new TwinJobOutcome(results, desiredChanges);
+    }
+}

@@ -1,0 +1,68 @@
+using Executor.Claims;
+using Executor.Methods;
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.DeviceTwins;
+using IotHubJobs.ServiceDefaults;
+using MassTransit;
+using Npgsql;
+
+namespace Executor.Twins;
+
+/// <summary>
+/// Runs a twin job on a chunk of devices (iothub-spec §2.6): claim them (at most once per job), apply the job's patch to
+/// all of them as a forced update in one transaction, then publish one message with every result and one telling the
+/// device layer about the desired changes. Devices deleted since the job started fail with <c>DeviceNotFound</c>.
+/// </summary>
+public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore store, TimeProvider clock, ILogger<UpdateDeviceTwinsConsumer> logger)
+    : IConsumer<UpdateDeviceTwins>
+{
+    /// <summary>A chunk is one short transaction; beyond this (plus the claim grace) the sweeper treats the claim as lost.</summary>
+    private static readonly TimeSpan ExpectedDuration = TimeSpan.FromSeconds(30);
+    private const int Attempts = 3;
+
+    public async Task Consume(ConsumeContext<UpdateDeviceTwins> context)
+    {
+        var command = context.Message;
+        var ct = context.CancellationToken;
+        var (claimed, startedAt) = await claims.ClaimAsync(command.JobId, command.DeviceIds, ExpectedDuration, ct);
+        if (claimed.Count == 0) return;
+
+        using var activity = Telemetry.Source.StartActivity("update device twins");
+        activity?.SetTag("iothub.job_id", command.JobId);
+        activity?.SetTag("iothub.device_count", claimed.Count);
+
+        var outcome = TwinPatchReader.TryReadJobPatch(command.PatchJson, out var patch, out var patchError)
+            ? await ApplyAsync(command.JobId, claimed, patch, startedAt, ct)
+            : TwinJobOutcome.AllFailed(claimed, IotHubError.ArgumentInvalid.Code, patchError, startedAt, clock.GetUtcNow());
+
+        ExecutorMetrics.Record("updateTwin", outcome.Results, startedAt, clock.GetUtcNow());
+        await context.Publish(new DeviceJobsCompleted(command.JobId, outcome.Results), ct);
+        if (outcome.DesiredChanges.Count > 0) await context.Publish(new DesiredPropertiesChanged(outcome.DesiredChanges), ct);
+    }
+
+    /// <summary>Retries transient database failures here, because the claims are already taken and a redelivered
+    /// message would find nothing left to claim; after the last attempt the devices fail honestly instead.</summary>
+    private async Task<TwinJobOutcome> ApplyAsync(string jobId, IReadOnlyList<string> deviceIds, TwinPatch patch, DateTimeOffset startedAt, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            try
+            {
+                return await store.UpdateAsync(deviceIds, twins => TwinJobChunk.Apply(twins, jobId, deviceIds, patch, startedAt, now), ct);
+            }
+            catch (NpgsqlException e) when (attempt < Attempts && !ct.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Twin update of job {JobId} failed (attempt {Attempt}); retrying", jobId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), clock, ct);
+            }
+            catch (NpgsqlException e)
+            {
+                logger.LogError(e, "Twin update of job {JobId} failed for {Count} devices", jobId, deviceIds.Count);
+                return TwinJobOutcome.AllFailed(deviceIds, IotHubError.ServerError.Code,
+                    "The twin update could not be saved and was not applied.", startedAt, clock.GetUtcNow());
+            }
+        }
+    }
+}

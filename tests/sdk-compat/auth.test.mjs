@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
-  Registry, JobClient, SharedAccessSignature, ConnectionString, connectionString, uniqueId, sdkError,
+  Registry, JobClient, SharedAccessSignature, ConnectionString, connectionString, uniqueId, sdkError, explained,
 } from './support/hub.mjs';
 
 const cs = ConnectionString.parse(connectionString());
@@ -13,36 +13,36 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const token = (expiry, key = cs.SharedAccessKey) => SharedAccessSignature.create(cs.HostName, cs.SharedAccessKeyName, key, expiry).toString();
 
 test('a Registry built from a connection string with a forged key is refused with UnauthorizedError', async () => {
-  await assert.rejects(Registry.fromConnectionString(forged).get(uniqueId('any')), sdkError('UnauthorizedError', 401));
+  await assert.rejects(explained(Registry.fromConnectionString(forged)).get(uniqueId('any')), sdkError('UnauthorizedError', 401));
 });
 
 test('a JobClient built from a connection string with a forged key is refused with UnauthorizedError', async () => {
-  await assert.rejects(JobClient.fromConnectionString(forged).getJob(uniqueId('any')), sdkError('UnauthorizedError', 401));
+  await assert.rejects(explained(JobClient.fromConnectionString(forged)).getJob(uniqueId('any')), sdkError('UnauthorizedError', 401));
 });
 
 test('a forged key cannot schedule a job', async () => {
   await assert.rejects(
-    JobClient.fromConnectionString(forged).scheduleDeviceMethod(uniqueId('forged'), '*', { methodName: 'reboot' }),
+    explained(JobClient.fromConnectionString(forged)).scheduleDeviceMethod(uniqueId('forged'), '*', { methodName: 'reboot' }),
     sdkError('UnauthorizedError', 401));
 });
 
 test('a token made with SharedAccessSignature.create and a valid expiry is accepted (control)', async () => {
-  const reg = Registry.fromSharedAccessSignature(token(nowSeconds() + 600));
+  const reg = explained(Registry.fromSharedAccessSignature(token(nowSeconds() + 600)));
   // authenticated: the answer is about the device, not about the token
   await assert.rejects(reg.get(uniqueId('missing')), sdkError('DeviceNotFoundError', 404));
 });
 
 test('a token that expired an hour ago is refused with UnauthorizedError', async () => {
-  const reg = Registry.fromSharedAccessSignature(token(nowSeconds() - 3600));
+  const reg = explained(Registry.fromSharedAccessSignature(token(nowSeconds() - 3600)));
   await assert.rejects(reg.get(uniqueId('missing')), sdkError('UnauthorizedError', 401));
 });
 
 test('an expired token is refused on the jobs endpoints too', async () => {
-  const jobs = JobClient.fromSharedAccessSignature(token(nowSeconds() - 3600));
+  const jobs = explained(JobClient.fromSharedAccessSignature(token(nowSeconds() - 3600)));
   await assert.rejects(jobs.getJob(uniqueId('any')), sdkError('UnauthorizedError', 401));
 });
 
 test('a token for another policy name with the owner key is refused with UnauthorizedError', async () => {
   const other = SharedAccessSignature.create(cs.HostName, 'no-such-policy', cs.SharedAccessKey, nowSeconds() + 600).toString();
-  await assert.rejects(Registry.fromSharedAccessSignature(other).get(uniqueId('any')), sdkError('UnauthorizedError', 401));
+  await assert.rejects(explained(Registry.fromSharedAccessSignature(other)).get(uniqueId('any')), sdkError('UnauthorizedError', 401));
 });

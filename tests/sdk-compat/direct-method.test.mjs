@@ -1,11 +1,11 @@
 // Direct methods through Client.invokeDeviceMethod (POST /twins/{id}/methods over HTTPS).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, registry, connectionString, deviceIds, addDevices, removeDevices } from './support/hub.mjs';
+import { serviceClient, registry, deviceIds, addDevices, removeDevices } from './support/hub.mjs';
 
 const reg = registry();
 const [device] = deviceIds('method', 1);
-const client = Client.fromConnectionString(connectionString()); // invokeDeviceMethod uses HTTPS only
+const client = serviceClient(); // invokeDeviceMethod uses HTTPS only
 before(() => addDevices(reg, [device]));
 after(() => removeDevices(reg, [device]));
 

@@ -63,3 +63,22 @@ test('devices.jobs can be read in pages of 2', async () => {
   assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
   assert.deepEqual(pages.flat().map((r) => r.deviceId).sort(), [...ids].sort());
 });
+
+test('three method jobs started together each reach completed with exact statistics', { timeout: 180_000 }, async () => {
+  const groups = [deviceIds('mjob-a', 3), deviceIds('mjob-b', 4), deviceIds('mjob-c', 2)];
+  await addDevices(reg, groups.flat());
+  try {
+    const jobIds = groups.map((_, i) => uniqueId(`parallel-${i}`));
+    await Promise.all(groups.map((group, i) => jobs.scheduleDeviceMethod(
+      jobIds[i], deviceIdIn(group), { methodName: 'reboot', payload: {}, responseTimeoutInSeconds: 30 })));
+    const ended = await Promise.all(jobIds.map((id) => waitForJobEnd(jobs, id)));
+    ended.forEach((job, i) => {
+      assert.equal(job.status, 'completed', `job ended ${JSON.stringify(job)}`);
+      assert.deepEqual(job.deviceJobStatistics, {
+        deviceCount: groups[i].length, succeededCount: groups[i].length, failedCount: 0, runningCount: 0, pendingCount: 0,
+      }, `statistics of ${job.jobId} once it reported completed`);
+    });
+  } finally {
+    await removeDevices(reg, groups.flat());
+  }
+});

@@ -11,8 +11,47 @@ export function connectionString() {
   return cs;
 }
 
-export const registry = () => Registry.fromConnectionString(connectionString());
-export const jobClient = () => JobClient.fromConnectionString(connectionString());
+export const registry = () => explained(Registry.fromConnectionString(connectionString()));
+export const jobClient = () => explained(JobClient.fromConnectionString(connectionString()));
+export const serviceClient = () => explained(Client.fromConnectionString(connectionString()));
+
+/**
+ * The same SDK object; only the messages of rejected promises gain the HTTP status and response body
+ * (the SDK reports e.g. a 405 as a bare "Error: "). Error classes and everything else are unchanged.
+ * Query objects (createQuery) and Twin objects (getTwin) are wrapped the same way.
+ */
+export function explained(sdkObject) {
+  return new Proxy(sdkObject, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== 'function' || typeof prop !== 'string' || prop.startsWith('_') || prop === 'constructor') return value;
+      return (...args) => {
+        const result = value.apply(target, args);
+        if (result && typeof result.then === 'function') {
+          return result.then((res) => {
+            if (res?.responseBody && typeof res.responseBody.update === 'function') res.responseBody = explained(res.responseBody);
+            return res;
+          }, (err) => { throw annotate(err, prop); });
+        }
+        if (prop === 'createQuery' && result) return explained(result);
+        return result;
+      };
+    },
+  });
+}
+
+function annotate(err, method) {
+  if (err && typeof err === 'object' && err.response?.statusCode && !err.annotated) {
+    const body = typeof err.responseBody === 'string' ? err.responseBody : JSON.stringify(err.responseBody);
+    const note = `[${method}: HTTP ${err.response.statusCode}${body ? `, body ${body.slice(0, 500)}` : ''}]`;
+    const stack = typeof err.stack === 'string' ? err.stack : ''; // formatted now, with the old message
+    const firstLine = `${err.name}: ${err.message}`;
+    err.message = `${err.message} ${note}`;
+    if (stack.startsWith(firstLine)) err.stack = `${err.name}: ${err.message}${stack.slice(firstLine.length)}`;
+    err.annotated = true;
+  }
+  return err;
+}
 
 const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
@@ -102,6 +141,7 @@ export async function allPages(query, maxPages = 500) {
 
 /** Error summary for assertion messages: SDK error name, HTTP status, response body. */
 export function describeError(err) {
+  if (err?.annotated) return `${err.name}: ${err.message}`;
   const status = err?.response?.statusCode;
   const body = err?.responseBody;
   return `${err?.name}: ${err?.message}${status ? ` (HTTP ${status}` : ''}${body ? `, body ${typeof body === 'string' ? body : JSON.stringify(body)}` : ''}${status ? ')' : ''}`;

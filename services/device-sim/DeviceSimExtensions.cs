@@ -1,5 +1,6 @@
 using DeviceSim.Devices;
 using DeviceSim.Methods;
+using DeviceSim.Twins;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 
@@ -12,7 +13,11 @@ public static class DeviceSimExtensions
         builder.AddPostgres();
         builder.Services.AddSingleton<SimulatedDevices>();
         builder.Services.AddSingleton<InvocationLog>();
-        builder.AddBus(x => x.AddConsumer<CallDeviceMethodsConsumer, CallDeviceMethodsConsumerDefinition>());
+        builder.AddBus(x =>
+        {
+            x.AddConsumer<CallDeviceMethodsConsumer, CallDeviceMethodsConsumerDefinition>();
+            x.AddConsumer<AcknowledgeDesiredPropertiesConsumer, AcknowledgeDesiredPropertiesConsumerDefinition>();
+        });
         return builder;
     }
 }

@@ -1,0 +1,29 @@
+using DeviceSim.Devices;
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.ServiceDefaults;
+using MassTransit;
+
+namespace DeviceSim.Twins;
+
+/// <summary>
+/// Receives desired-property changes for many devices and acknowledges them like a real device does: it applies the
+/// desired values and reports them back as reported properties — one message for the whole chunk. Only connected,
+/// enabled devices acknowledge; an offline device (<c>tags.sim.offline</c>) would sync after reconnecting, which the
+/// simulator does not model, so its reported properties simply stay behind.
+/// </summary>
+public sealed class AcknowledgeDesiredPropertiesConsumer(SimulatedDevices devices) : IConsumer<DesiredPropertiesChanged>
+{
+    public async Task Consume(ConsumeContext<DesiredPropertiesChanged> context)
+    {
+        var changes = context.Message.Devices;
+        using var activity = Telemetry.Source.StartActivity("acknowledge desired properties");
+        activity?.SetTag("iothub.device_count", changes.Count);
+
+        var behaviour = await devices.LoadAsync(changes.Select(c => c.DeviceId).Distinct().ToList(), context.CancellationToken);
+        var reports = changes
+            .Where(c => behaviour.TryGetValue(c.DeviceId, out var device) && device is { Registered: true, Enabled: true, Offline: false })
+            .Select(c => new DeviceReportedProperties(c.DeviceId, c.DesiredJson))
+            .ToList();
+        if (reports.Count > 0) await context.Publish(new ReportedPropertiesReported(reports), context.CancellationToken);
+    }
+}

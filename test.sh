@@ -60,6 +60,14 @@ summary_and_exit() {
   if [ "$FAILED" = 0 ]; then exit 0; else exit 1; fi
 }
 
+# One run at a time per checkout: runs share .local/test, its ports and the results folder.
+mkdir -p "$REPO/.local"
+exec 9>"$REPO/.local/test.lock"
+if ! flock -n 9; then
+  log "another ./test.sh is running in this checkout; waiting for it to finish"
+  flock -w "${TEST_LOCK_TIMEOUT:-3600}" 9 || { log "gave up waiting for the other ./test.sh"; exit 1; }
+fi
+
 # ------------------------------------------------------------------ servers
 if [ -n "${TEST_POSTGRES:-}" ] && [ -n "${TEST_RABBITMQ:-}" ]; then
   log "using TEST_POSTGRES / TEST_RABBITMQ from the environment"

@@ -6,6 +6,8 @@
 #
 # Inputs (environment, all optional):
 #   IOTHUB_LOCAL_DIR          state folder (default <repo>/.local)
+#   IOTHUB_PORT_OFFSET        added to every default port below (and to the services' ports),
+#                             for a second isolated instance: e.g. 100 (10 collides with test.sh)
 #   IOTHUB_PG_PORT            PostgreSQL port (default 55432)
 #   IOTHUB_RABBITMQ_PORT      RabbitMQ AMQP port (default 55672)
 #   IOTHUB_RABBITMQ_DIST_PORT RabbitMQ Erlang distribution port (default 55673)
@@ -23,10 +25,11 @@ infra_init() {
   mkdir -p "$IOTHUB_LOCAL_DIR"
   IOTHUB_LOCAL_DIR="$(cd "$IOTHUB_LOCAL_DIR" && pwd)"
   export IOTHUB_LOCAL_DIR
-  IOTHUB_PG_PORT="${IOTHUB_PG_PORT:-55432}"
-  IOTHUB_RABBITMQ_PORT="${IOTHUB_RABBITMQ_PORT:-55672}"
-  IOTHUB_RABBITMQ_DIST_PORT="${IOTHUB_RABBITMQ_DIST_PORT:-55673}"
-  IOTHUB_EPMD_PORT="${IOTHUB_EPMD_PORT:-55674}"
+  local o="${IOTHUB_PORT_OFFSET:-0}"
+  IOTHUB_PG_PORT="${IOTHUB_PG_PORT:-$((55432 + o))}"
+  IOTHUB_RABBITMQ_PORT="${IOTHUB_RABBITMQ_PORT:-$((55672 + o))}"
+  IOTHUB_RABBITMQ_DIST_PORT="${IOTHUB_RABBITMQ_DIST_PORT:-$((55673 + o))}"
+  IOTHUB_EPMD_PORT="${IOTHUB_EPMD_PORT:-$((55674 + o))}"
   IOTHUB_RABBITMQ_VHOST="${IOTHUB_RABBITMQ_VHOST:-iothub}"
   IOTHUB_RABBITMQ_PLUGINS="${IOTHUB_RABBITMQ_PLUGINS:-[]}"
   SECRETS_DIR="$IOTHUB_LOCAL_DIR/secrets"
@@ -45,6 +48,17 @@ log()  { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die()  { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" = 0 ]; }
+
+# Close inherited descriptors above stderr in a subshell before it starts a long-lived daemon:
+# a server must not keep a caller's pipe or lock file (e.g. test.sh's lock) open.
+close_fds() {
+  local fd
+  for fd in /proc/$BASHPID/fd/*; do
+    fd="${fd##*/}"
+    case "$fd" in 0|1|2|255|*[!0-9]*) continue ;; esac
+    eval "exec $fd>&-" 2>/dev/null || true
+  done
+}
 
 # Run a command as a service account when we are root (PostgreSQL refuses root; RabbitMQ
 # files belong to rabbitmq). When not root, run it as ourselves.
@@ -187,7 +201,7 @@ EOF
     touch "$pglog"
     if is_root; then chown postgres: "$pglog"; fi
     log "starting PostgreSQL on 127.0.0.1:$IOTHUB_PG_PORT"
-    pg_ctl_cmd start -D "$PG_DATA" -l "$pglog" -w -t 60 -o "$opts" >/dev/null \
+    ( close_fds; pg_ctl_cmd start -D "$PG_DATA" -l "$pglog" -w -t 60 -o "$opts" >/dev/null ) \
       || { tail -n 30 "$pglog" >&2; die "PostgreSQL did not start (port $IOTHUB_PG_PORT in use?)"; }
     echo "$IOTHUB_PG_PORT" > "$PG_DIR/port"
   fi
@@ -227,7 +241,7 @@ rmq_bin() {
 # the node is started): same HOME (=> same .erlang.cookie) for server and CLI, a private
 # epmd port, private config/plugins/log/data folders.
 rmq_run() {
-  ( cd "$RMQ_DIR" && as_user rabbitmq env -i PATH="$PATH" LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+  ( close_fds; cd "$RMQ_DIR" && as_user rabbitmq env -i PATH="$PATH" LANG=C.UTF-8 LC_ALL=C.UTF-8 \
       bash -c '. ./node.env && exec "$@"' rmq "$@" )
 }
 

@@ -92,7 +92,7 @@ start_service() {
   [ -f "$logf" ] && mv -f "$logf" "$logf.1"
   # own session (setsid): a Ctrl-C in the terminal reaches run.sh, which stops everything in
   # order; the pid file holds "<pid> <dll>" so that stop only ever signals this process
-  ( cd "$(dirname "$dll")" && exec setsid env \
+  ( close_fds; cd "$(dirname "$dll")" && exec setsid env \
       "ConnectionStrings__postgres=$IOTHUB_PG_CONNECTION" \
       "ConnectionStrings__rabbitmq=$IOTHUB_RABBITMQ_URI" \
       "OTEL_SERVICE_NAME=$name" \

@@ -70,6 +70,13 @@ trap 'exit 143' TERM
 
 fail() { log "ERROR: $*"; exit 1; }
 
+# One run at a time: runs share the state folder, the ports and 443 (the daemons close this fd).
+exec 8>"$REPO/.local/sdk-compat.lock"
+if ! flock -n 8; then
+  log "another run-suite.sh is running; waiting for it to finish"
+  flock -w "${SDK_COMPAT_LOCK_TIMEOUT:-1800}" 8 || fail "gave up waiting for the other run-suite.sh"
+fi
+
 command -v node >/dev/null 2>&1 || fail "node is not installed (Node >= 20 needed)"
 command -v npm >/dev/null 2>&1 || fail "npm is not installed"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"

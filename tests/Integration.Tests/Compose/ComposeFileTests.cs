@@ -65,6 +65,35 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public void Every_docker_build_stage_copies_the_projects_it_publishes_and_their_references()
+    {
+        foreach (var (name, service) in AllServices())
+        {
+            if (Map(service, "build") is not { } build) continue;
+            var contextDir = Path.GetFullPath(Path.Combine(Root, Scalar(build, "context") ?? "."));
+            var text = File.ReadAllText(Path.Combine(contextDir, Scalar(build, "dockerfile") ?? "Dockerfile"));
+            // the build stage: up to the second FROM; COPY --from=... takes nothing from the context
+            var stages = Regex.Split(text, @"(?m)^FROM\s");
+            var buildStage = stages.Length > 1 ? stages[1] : text;
+            var copied = Regex.Matches(buildStage, @"(?m)^COPY\s+(?!--from)(?<args>.+)$")
+                .SelectMany(m => m.Groups["args"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipLast(1))
+                .Where(a => !a.StartsWith("--", StringComparison.Ordinal))
+                .Select(a => a.TrimStart('.', '/').TrimEnd('/'))
+                .ToList();
+            Assert.Contains("Directory.Build.props", copied);
+            Assert.Contains("Directory.Packages.props", copied);
+
+            var project = Regex.Match(text, @"dotnet\s+publish\s+(?<project>[^\s\\]+\.csproj)").Groups["project"].Value;
+            foreach (var reference in ProjectClosure(Path.Combine(contextDir, project)))
+            {
+                var relative = Path.GetRelativePath(contextDir, Path.GetDirectoryName(reference)!).Replace('\\', '/');
+                Assert.True(copied.Any(c => relative == c || relative.StartsWith(c + "/", StringComparison.Ordinal)),
+                    $"{name}: the build stage does not copy {relative} (needed by {project})");
+            }
+        }
+    }
+
+    [Fact]
     public void Executor_runs_three_replicas()
     {
         var deploy = Map(Service("executor"), "deploy");
@@ -310,6 +339,21 @@ public sealed class ComposeFileTests
     }
 
     private static string WithoutInterpolation(string value) => Regex.Replace(value, @"\$\{[^}]*\}", "secret");
+
+    /// <summary>The project and every project it references, transitively (full paths).</summary>
+    private static HashSet<string> ProjectClosure(string csproj)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([Path.GetFullPath(csproj)]);
+        while (pending.TryPop(out var current))
+        {
+            if (!seen.Add(current)) continue;
+            Assert.True(File.Exists(current), $"referenced project {current} does not exist");
+            foreach (Match m in Regex.Matches(File.ReadAllText(current), @"<ProjectReference\s+Include=""(?<path>[^""]+)"""))
+                pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(current)!, m.Groups["path"].Value.Replace('\\', '/'))));
+        }
+        return seen;
+    }
 
     private static string AssemblyName(string csproj)
     {

@@ -3,13 +3,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   registry, jobClient, uniqueId, deviceIds, addDevices, removeDevices, deviceIdIn, waitForJobEnd, allPages,
+  assertCompletedWithExactStatistics,
 } from './support/hub.mjs';
 
 const reg = registry();
 const jobs = jobClient();
 const ids = deviceIds('mjob', 5);
 const jobId = uniqueId('method-job');
-let finished; // the job once it ended, shared by the tests below (they run in order)
 
 before(() => addDevices(reg, ids));
 after(() => removeDevices(reg, ids));
@@ -23,11 +23,8 @@ test('scheduleDeviceMethod (reboot) is accepted and answers with the job id, typ
 });
 
 test('a method job reaches completed with exact statistics', { timeout: 180_000 }, async () => {
-  finished = await waitForJobEnd(jobs, jobId);
-  assert.equal(finished.status, 'completed', `job ended ${JSON.stringify(finished)}`);
-  assert.deepEqual(finished.deviceJobStatistics, {
-    deviceCount: ids.length, succeededCount: ids.length, failedCount: 0, runningCount: 0, pendingCount: 0,
-  });
+  const job = await waitForJobEnd(jobs, jobId);
+  await assertCompletedWithExactStatistics(reg, jobs, job, ids.length);
 });
 
 test('getJob echoes the request of a finished method job', async () => {
@@ -44,7 +41,7 @@ test('getJob echoes the request of a finished method job', async () => {
 });
 
 test('devices.jobs has one completed record with method status 200 per device', async () => {
-  assert.ok(finished, 'the job did not finish');
+  await waitForJobEnd(jobs, jobId);
   const query = reg.createQuery(`SELECT * FROM devices.jobs WHERE devices.jobs.jobId = '${jobId}'`);
   const records = (await allPages(query)).flat();
   assert.deepEqual(records.map((r) => r.deviceId).sort(), [...ids].sort(), 'one record per device');
@@ -57,7 +54,7 @@ test('devices.jobs has one completed record with method status 200 per device', 
 });
 
 test('devices.jobs can be read in pages of 2', async () => {
-  assert.ok(finished, 'the job did not finish');
+  await waitForJobEnd(jobs, jobId);
   const query = reg.createQuery(`SELECT * FROM devices.jobs WHERE devices.jobs.jobId = '${jobId}'`, 2);
   const pages = await allPages(query);
   assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
@@ -72,12 +69,7 @@ test('three method jobs started together each reach completed with exact statist
     await Promise.all(groups.map((group, i) => jobs.scheduleDeviceMethod(
       jobIds[i], deviceIdIn(group), { methodName: 'reboot', payload: {}, responseTimeoutInSeconds: 30 })));
     const ended = await Promise.all(jobIds.map((id) => waitForJobEnd(jobs, id)));
-    ended.forEach((job, i) => {
-      assert.equal(job.status, 'completed', `job ended ${JSON.stringify(job)}`);
-      assert.deepEqual(job.deviceJobStatistics, {
-        deviceCount: groups[i].length, succeededCount: groups[i].length, failedCount: 0, runningCount: 0, pendingCount: 0,
-      }, `statistics of ${job.jobId} once it reported completed`);
-    });
+    for (const [i, job] of ended.entries()) await assertCompletedWithExactStatistics(reg, jobs, job, groups[i].length);
   } finally {
     await removeDevices(reg, groups.flat());
   }

@@ -20,7 +20,7 @@ test('Twin.update with the twin etag sets tags and desired properties, and getTw
   const { responseBody: twin } = await reg.getTwin(deviceA);
   const etagBefore = twin.etag;
   const patch = { tags: { building: '43', floor: 3 }, properties: { desired: { telemetryInterval: 30 } } };
-  const { responseBody: updated } = await twin.update(patch);
+  const { result: updated } = await twin.update(patch); // Twin.update resolves { result, message }
   assert.equal(updated.tags.building, '43');
   assert.equal(updated.tags.floor, 3);
   assert.notEqual(updated.etag, etagBefore, 'the etag must change with the update');

@@ -1,5 +1,7 @@
 // Shared helpers for the SDK compatibility tests. Only the public API of `azure-iothub` is used.
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import iothub from 'azure-iothub';
 
 export const { Registry, JobClient, Client, SharedAccessSignature, ConnectionString } = iothub;
@@ -155,4 +157,23 @@ export function sdkError(name, status) {
     }
     return true;
   };
+}
+
+/**
+ * Asserts that a job that ended is `completed` with exact statistics for `deviceCount` devices that all
+ * succeeded. On a mismatch the message also shows the job's devices.jobs records and the job 3 s later.
+ */
+export async function assertCompletedWithExactStatistics(reg, jobs, job, deviceCount) {
+  const expected = { deviceCount, succeededCount: deviceCount, failedCount: 0, runningCount: 0, pendingCount: 0 };
+  if (job.status === 'completed' && isDeepStrictEqual(job.deviceJobStatistics, expected)) return;
+  let records;
+  try {
+    records = (await allPages(reg.createQuery(`SELECT * FROM devices.jobs WHERE devices.jobs.jobId = '${job.jobId}'`))).flat()
+      .map((r) => `${r.deviceId.slice(-3)}:${r.status}`).join(' ');
+  } catch (err) { records = `(query failed: ${describeError(err)})`; }
+  await sleep(3000);
+  const { jobStatus: later } = await jobs.getJob(job.jobId);
+  assert.fail(`job ${job.jobId} ended '${job.status}' with statistics ${JSON.stringify(job.deviceJobStatistics)}; `
+    + `expected 'completed' with ${JSON.stringify(expected)}. devices.jobs at that time: [${records}]; `
+    + `3 s later the job is '${later.status}' with ${JSON.stringify(later.deviceJobStatistics)}`);
 }

@@ -71,7 +71,7 @@ fi
 # ------------------------------------------------------------------ servers
 if [ -n "${TEST_POSTGRES:-}" ] && [ -n "${TEST_RABBITMQ:-}" ]; then
   log "using TEST_POSTGRES / TEST_RABBITMQ from the environment"
-elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+elif command -v docker >/dev/null 2>&1 && timeout 30 docker info >/dev/null 2>&1; then
   log "Docker engine available: the tests start their own containers (Testcontainers)"
   unset TEST_POSTGRES TEST_RABBITMQ
 else
@@ -120,7 +120,7 @@ trx_counts() {
   echo "$passed $failed $skipped"
 }
 
-mapfile -t PROJECTS < <(find tests -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+mapfile -t PROJECTS < <(find tests -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/node_modules/*' | sort)
 [ "${#PROJECTS[@]}" -gt 0 ] || log "warning: no *.Tests.csproj under tests/"
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"

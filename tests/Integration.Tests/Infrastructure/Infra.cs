@@ -15,19 +15,23 @@ public sealed class Infra : IAsyncDisposable
 
     public string Postgres { get; private set; } = "";
     public string RabbitMq { get; private set; } = "";
+    /// <summary>The management API's base URL, used to give every system under test its own virtual host.</summary>
+    public string? RabbitMqManagement { get; private set; }
 
     public async Task StartAsync()
     {
         Postgres = Environment.GetEnvironmentVariable("TEST_POSTGRES") ?? "";
         RabbitMq = Environment.GetEnvironmentVariable("TEST_RABBITMQ") ?? "";
+        RabbitMqManagement = Environment.GetEnvironmentVariable("TEST_RABBITMQ_MANAGEMENT");
         if (Postgres != "" && RabbitMq != "") return;
         try
         {
             _postgres = new PostgreSqlBuilder("postgres:15-alpine").Build();
-            _rabbit = new RabbitMqBuilder("rabbitmq:3.10-management").Build();
+            _rabbit = new RabbitMqBuilder("rabbitmq:3.10-management").WithPortBinding(15672, true).Build();
             await Task.WhenAll(_postgres.StartAsync(), _rabbit.StartAsync());
             Postgres = _postgres.GetConnectionString();
             RabbitMq = _rabbit.GetConnectionString();
+            RabbitMqManagement = $"http://{_rabbit.Hostname}:{_rabbit.GetMappedPublicPort(15672)}";
         }
         catch (DockerUnavailableException)
         {

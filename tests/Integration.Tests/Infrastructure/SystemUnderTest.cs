@@ -18,6 +18,7 @@ public sealed class SystemUnderTest : IAsyncLifetime
 
     public string RunDirectory { get; } = Path.Combine(Path.GetTempPath(), "iothub-jobs-tests", Guid.NewGuid().ToString("N")[..12]);
     public string DatabaseConnectionString { get; private set; } = "";
+    public string RabbitMqUri { get; private set; } = "";
     public NpgsqlDataSource Database { get; private set; } = null!;
     public HubClient Hub { get; private set; } = null!;
     public IReadOnlyDictionary<string, ServiceProcess> Services => _services;
@@ -28,6 +29,7 @@ public sealed class SystemUnderTest : IAsyncLifetime
         Directory.CreateDirectory(RunDirectory);
         await _infra.StartAsync();
         DatabaseConnectionString = await CreateDatabaseAsync(_infra.Postgres);
+        RabbitMqUri = await RabbitMqVirtualHost.CreateAsync(_infra.RabbitMq, _infra.RabbitMqManagement, "test-" + Path.GetFileName(RunDirectory));
         Database = NpgsqlDataSource.Create(DatabaseConnectionString);
         PolicyKeys = WritePolicies(Path.Combine(RunDirectory, "policies.json"));
 
@@ -36,7 +38,7 @@ public sealed class SystemUnderTest : IAsyncLifetime
         var common = new Dictionary<string, string>
         {
             ["ConnectionStrings__postgres"] = DatabaseConnectionString,
-            ["ConnectionStrings__rabbitmq"] = _infra.RabbitMq,
+            ["ConnectionStrings__rabbitmq"] = RabbitMqUri,
             ["Logging__LogLevel__Default"] = "Information",
             // Short enough that a test killing an executor sees its unreported devices fail within seconds.
             ["Executor__ClaimGraceSeconds"] = "5",

@@ -42,7 +42,7 @@ test('createQuery(scheduleDeviceMethod, completed, pageSize) finds the job, and 
   assert.equal(listed.filter((j) => j.jobId === jobId).length, 1, 'the job is listed exactly once');
   const mine = listed.find((j) => j.jobId === jobId);
   assert.equal(mine.queryCondition, deviceIdIn(ids));
-  assert.equal(mine.deviceJobStatistics?.succeededCount, ids.length);
+  assert.equal(mine.deviceJobStatistics?.succeededCount, ids.length, `listed statistics ${JSON.stringify(mine.deviceJobStatistics)}`);
 });
 
 test('the job is not listed under another type or another status', async () => {

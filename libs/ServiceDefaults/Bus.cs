@@ -22,6 +22,7 @@ public static class Bus
                 cfg.Host(new Uri(uri));
                 // In-process retries only: delayed redelivery needs a broker plugin that Debian's RabbitMQ lacks.
                 cfg.UseMessageRetry(r => r.Intervals(100, 500, 2000, 5000));
+                cfg.UseConsumeFilter(typeof(JobScopeFilter<>), ctx);
                 cfg.ConfigureEndpoints(ctx);
             });
         });

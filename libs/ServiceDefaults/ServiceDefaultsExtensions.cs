@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace IotHubJobs.ServiceDefaults;
 
@@ -13,6 +14,9 @@ public static class ServiceDefaultsExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddTelemetry();
+        // One JSON object per log line, with trace and span ids and every scope (job id), for log pipelines.
+        builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; o.TimestampFormat = "O"; });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         // Raise the floor so a burst of consumers does not wait on thread-pool growth (design: measured stalls on 2 cores).
         ThreadPool.GetMinThreads(out var workers, out var io);

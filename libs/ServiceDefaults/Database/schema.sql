@@ -46,6 +46,8 @@ create table if not exists scheduler.job_schedules (
     dispatched_count  integer not null default 0,
     updated_at        timestamptz not null
 );
+-- The W3C traceparent of the job's creation, so its start and fan-out join the trace of the PUT.
+alter table scheduler.job_schedules add column if not exists trace_parent text;
 create index if not exists ix_job_schedules_waiting on scheduler.job_schedules (start_at) where state = 'waiting';
 create index if not exists ix_job_schedules_active on scheduler.job_schedules (deadline_at) where state in ('dispatching', 'dispatched');
 

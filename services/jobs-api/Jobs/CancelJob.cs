@@ -19,6 +19,7 @@ public static class CancelJob
         {
             stream.AppendOne(new JobCancelled(jobId, clock.GetUtcNow()));
             await session.SaveChangesAsync(ct);
+            JobMetrics.Record("cancelled", job.Type);
             job = await session.LoadAsync<JobStatus>(jobId, ct) ?? job;
         }
         return IotHubJson.Ok(await GetJob.ToResponseAsync(job, ledger, ct));

@@ -44,6 +44,7 @@ public static partial class CreateJob
         {
             return Error(IotHubError.JobAlreadyExists, $"A job with id '{jobId}' already exists.");
         }
+        JobMetrics.Record("created", created!.Type);
         return IotHubJson.Ok(new JsonObject { ["jobId"] = jobId, ["type"] = created!.Type, ["status"] = JobStatuses.Queued });
     }
 

@@ -26,6 +26,7 @@ public sealed class JobEventsRelay(IBus bus) : SubscriptionBase
             using var activity = Telemetry.Source.StartActivity($"relay {e.EventTypeName}", ActivityKind.Producer, parent);
             activity?.SetTag("iothub.job_id", e.StreamKey);
             await bus.Publish(e.Data, e.Data.GetType(), ctx => ctx.MessageId = e.Id, ct);
+            JobMetrics.RecordRelayLag(DateTimeOffset.UtcNow - e.Timestamp);
         }
         return NullChangeListener.Instance;
     }

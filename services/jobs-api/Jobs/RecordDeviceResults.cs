@@ -63,8 +63,9 @@ public sealed class RecordDeviceResults(IDocumentStore store, DeviceJobLedger le
             RunningCount = before.RunningCount - running,
             PendingCount = before.PendingCount - (fresh.Count - running),
         };
-        JobCompletion.AppendIfDone(stream, after, now);
+        var completed = JobCompletion.AppendIfDone(stream, after, now);
         await session.SaveChangesAsync(ct);
+        if (completed) JobMetrics.Record("completed", stream.Aggregate!.Type);
     }
 
     private static string? Outcome(DeviceJobResult r) => new JsonObject

@@ -14,8 +14,11 @@ public sealed class RecordJobProgress(IDocumentStore store, DeviceJobLedger ledg
     public Task Consume(ConsumeContext<JobStarted> context) =>
         Append(context.Message.JobId, job => job.StartedAt is null, context.Message, context.CancellationToken);
 
-    public Task Consume(ConsumeContext<JobFailed> context) =>
-        Append(context.Message.JobId, job => !job.IsFinished, context.Message, context.CancellationToken);
+    public async Task Consume(ConsumeContext<JobFailed> context)
+    {
+        if (await Append(context.Message.JobId, job => !job.IsFinished, context.Message, context.CancellationToken) is { } job)
+            JobMetrics.Record("failed", job.Type);
+    }
 
     public async Task Consume(ConsumeContext<JobTargetsResolved> context)
     {
@@ -29,8 +32,9 @@ public sealed class RecordJobProgress(IDocumentStore store, DeviceJobLedger ledg
             stream.AppendOne(context.Message);
             job.DeviceCount = context.Message.DeviceCount;
         }
-        JobCompletion.AppendIfDone(stream, await ledger.CountAsync(context.Message.JobId, ct), clock.GetUtcNow());
+        var completed = JobCompletion.AppendIfDone(stream, await ledger.CountAsync(context.Message.JobId, ct), clock.GetUtcNow());
         await session.SaveChangesAsync(ct);
+        if (completed) JobMetrics.Record("completed", stream.Aggregate!.Type);
     }
 
     /// <summary>Every device job still pending or running fails with JobTimeout, and the job completes (spec §2.5).</summary>
@@ -57,16 +61,18 @@ public sealed class RecordJobProgress(IDocumentStore store, DeviceJobLedger ledg
             RunningCount = 0,
         };
         job.DeviceCount ??= after.DeviceCount;
-        JobCompletion.AppendIfDone(stream, after, now);
+        var completed = JobCompletion.AppendIfDone(stream, after, now);
         await session.SaveChangesAsync(ct);
+        if (completed) JobMetrics.Record("completed", stream.Aggregate!.Type);
     }
 
-    private async Task Append<T>(string jobId, Func<JobStatus, bool> applies, T fact, CancellationToken ct) where T : notnull
+    private async Task<JobStatus?> Append<T>(string jobId, Func<JobStatus, bool> applies, T fact, CancellationToken ct) where T : notnull
     {
         await using var session = store.LightweightSession();
         var stream = await session.Events.FetchForExclusiveWriting<JobStatus>(jobId, ct);
-        if (stream.Aggregate is null || !applies(stream.Aggregate)) return;
+        if (stream.Aggregate is null || !applies(stream.Aggregate)) return null;
         stream.AppendOne(fact);
         await session.SaveChangesAsync(ct);
+        return stream.Aggregate;
     }
 }

@@ -32,6 +32,8 @@ public sealed class StaleClaimSweeper(NpgsqlDataSource dataSource, IBus bus, Tim
 
     public async Task<int> SweepAsync(CancellationToken ct)
     {
+        await using (var backlog = dataSource.CreateCommand("select count(*) from dispatch.device_jobs where status = 'pending'"))
+            JobMetrics.SetBacklog((long)(await backlog.ExecuteScalarAsync(ct))!);
         var now = clock.GetUtcNow();
         await using var cmd = dataSource.CreateCommand("""
             select job_id, device_id, coalesce(start_utc, $1) from dispatch.device_jobs

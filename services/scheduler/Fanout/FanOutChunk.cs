@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Query;
@@ -24,10 +25,10 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var pick = new NpgsqlCommand("""
-            select job_id, job::text, started_at, fanout_cursor, dispatched_count from scheduler.job_schedules
+            select job_id, job::text, started_at, fanout_cursor, dispatched_count, trace_parent from scheduler.job_schedules
              where state = 'dispatching' order by started_at limit 1 for update skip locked
             """, conn, tx);
-        string jobId, cursor; JobCreated job; DateTime startedAt; int dispatched;
+        string jobId, cursor; JobCreated job; DateTime startedAt; int dispatched; string? traceParent;
         await using (var reader = await pick.ExecuteReaderAsync(ct))
         {
             if (!await reader.ReadAsync(ct)) return false;
@@ -36,9 +37,10 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
             startedAt = reader.GetDateTime(2);
             cursor = reader.IsDBNull(3) ? "" : reader.GetString(3);
             dispatched = reader.GetInt32(4);
+            traceParent = reader.IsDBNull(5) ? null : reader.GetString(5);
         }
 
-        using var activity = Telemetry.Source.StartActivity("fan out");
+        using var activity = JobTrace.Continue("fan out", traceParent);
         activity?.SetTag("iothub.job_id", jobId);
         var now = clock.GetUtcNow();
         List<string> devices;
@@ -56,7 +58,15 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         }
 
         foreach (var chunk in devices.Chunk(DevicesPerCommand))
-            await bus.Publish(Command(job, chunk), ct);
+        {
+            using (var chunkActivity = JobTrace.NewChunk("dispatch devices", activity?.Context ?? default))
+            {
+                chunkActivity?.SetTag("iothub.job_id", jobId);
+                chunkActivity?.SetTag("iothub.device_count", chunk.Length);
+                await bus.Publish(Command(job, chunk), ct);
+            }
+            Activity.Current = activity;
+        }
         dispatched += devices.Count;
         var done = devices.Count < ChunkSize;
         await SetStateAsync(conn, tx, jobId, done ? ScheduleStates.Dispatched : ScheduleStates.Dispatching,

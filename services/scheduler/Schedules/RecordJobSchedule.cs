@@ -13,14 +13,15 @@ public sealed class RecordJobSchedule(NpgsqlDataSource dataSource, SchedulerWake
         var job = context.Message;
         var now = clock.GetUtcNow();
         await using var cmd = dataSource.CreateCommand("""
-            insert into scheduler.job_schedules (job_id, job, start_at, state, updated_at)
-            values ($1, $2::jsonb, $3, 'waiting', $4)
+            insert into scheduler.job_schedules (job_id, job, start_at, state, updated_at, trace_parent)
+            values ($1, $2::jsonb, $3, 'waiting', $4, $5)
             on conflict (job_id) do nothing
             """);
         cmd.Parameters.AddWithValue(job.JobId);
         cmd.Parameters.AddWithValue(JsonSerializer.Serialize(job));
         cmd.Parameters.AddWithValue(job.StartTime.UtcDateTime);
         cmd.Parameters.AddWithValue(now.UtcDateTime);
+        cmd.Parameters.AddWithValue((object?)System.Diagnostics.Activity.Current?.Id ?? DBNull.Value);
         var inserted = await cmd.ExecuteNonQueryAsync(context.CancellationToken) == 1;
         if (!inserted) return;
         if (job.StartTime > now) await context.Publish(new JobScheduled(job.JobId, now), context.CancellationToken);

@@ -25,21 +25,22 @@ public sealed class StartDueJobs(NpgsqlDataSource dataSource, IBus bus, TimeProv
              where job_id in (select job_id from scheduler.job_schedules
                                where state = 'waiting' and start_at <= $1
                                order by start_at limit $2 for update skip locked)
-            returning job_id, start_at
+            returning job_id, start_at, trace_parent
             """, conn, tx);
         claim.Parameters.AddWithValue(now.UtcDateTime);
         claim.Parameters.AddWithValue(BatchSize);
-        var started = new List<(string JobId, DateTime StartAt)>();
+        var started = new List<(string JobId, DateTime StartAt, string? TraceParent)>();
         await using (var reader = await claim.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct)) started.Add((reader.GetString(0), reader.GetDateTime(1)));
-        foreach (var (jobId, startAt) in started)
+            while (await reader.ReadAsync(ct)) started.Add((reader.GetString(0), reader.GetDateTime(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        foreach (var (jobId, startAt, traceParent) in started)
         {
-            using var activity = Telemetry.Source.StartActivity("start job");
+            using var activity = JobTrace.Continue("start job", traceParent);
             activity?.SetTag("iothub.job_id", jobId);
             SchedulerMetrics.RecordStart(now - new DateTimeOffset(startAt, TimeSpan.Zero));
             await bus.Publish(new JobStarted(jobId, now), ct);
         }
         await tx.CommitAsync(ct);
+        SchedulerMetrics.RecordStarted(started.Count);
         return started.Count;
     }
 }

@@ -23,6 +23,8 @@ public sealed class SystemUnderTest : IAsyncLifetime
     public HubClient Hub { get; private set; } = null!;
     public IReadOnlyDictionary<string, ServiceProcess> Services => _services;
     public IReadOnlyDictionary<string, string> PolicyKeys { get; private set; } = new Dictionary<string, string>();
+    /// <summary>Every span every service exported during the run.</summary>
+    public OtlpReceiver Traces { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -33,7 +35,8 @@ public sealed class SystemUnderTest : IAsyncLifetime
         Database = NpgsqlDataSource.Create(DatabaseConnectionString);
         PolicyKeys = WritePolicies(Path.Combine(RunDirectory, "policies.json"));
 
-        var ports = Enumerable.Range(0, 7).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 8).Select(_ => FreePort()).ToArray();
+        Traces.Start(ports[7]);
         var jobsApiUrl = $"http://127.0.0.1:{ports[0]}";
         var common = new Dictionary<string, string>
         {
@@ -42,6 +45,10 @@ public sealed class SystemUnderTest : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Information",
             // Short enough that a test killing an executor sees its unreported devices fail within seconds.
             ["Executor__ClaimGraceSeconds"] = "5",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Traces.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "60000",
         };
         Add("jobs-api", "services/jobs-api/JobsApi.dll", common, jobsApiUrl);
         Add("scheduler-1", "services/scheduler/Scheduler.dll", common, $"http://127.0.0.1:{ports[1]}");
@@ -66,6 +73,7 @@ public sealed class SystemUnderTest : IAsyncLifetime
         foreach (var service in _services.Values) await service.DisposeAsync();
         Hub?.Dispose();
         if (Database is not null) await Database.DisposeAsync();
+        await Traces.DisposeAsync();
         await _infra.DisposeAsync();
     }
 

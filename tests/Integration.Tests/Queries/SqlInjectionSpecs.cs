@@ -50,7 +50,8 @@ public sealed class SqlInjectionSpecs(SystemUnderTest system)
         {
             foreach (var condition in Conditions(payload)) acceptedJobs.AddRange(await ScheduleJobAsync($"{run}-{n++}", condition));
             foreach (var query in Queries(payload)) await QueryAsync(query);
-            await DeviceIdAsync($"{run}-{payload}");
+            // '/' cannot travel inside a path segment (it arrives as a literal %2F), so those payloads only test lookups.
+            if (!payload.Contains('/')) await DeviceIdAsync($"{run}-{payload}");
             await UnknownIdsAsync(payload);
             await RefusedHeadersAndFiltersAsync(payload);
         }

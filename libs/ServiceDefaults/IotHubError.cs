@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -42,6 +43,9 @@ public static class IotHubErrorResponse
     public static Task WriteAsync(HttpContext context, IotHubError error, string message) =>
         new ErrorResult(error, message, JsonInString: false).ExecuteAsync(context);
 
+    // Quotes and apostrophes stay readable in messages; the body is JSON, never HTML.
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private sealed record ErrorResult(IotHubError Error, string Message, bool JsonInString, object? Info = null) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
@@ -56,14 +60,14 @@ public static class IotHubErrorResponse
                     {
                         errorCode = Error.Number, trackingId, message = Message, info = Info ?? new { },
                         timestampUtc = now.UtcDateTime.ToString("O"),
-                    }),
+                    }, Relaxed),
                     ExceptionMessage = "",
                 }
                 : new { Message = $"ErrorCode:{Error.Code};{Message}", ExceptionMessage = $"Tracking ID:{trackingId}" };
             context.Response.StatusCode = Error.Status;
             context.Response.Headers[ErrorCodeHeader] = Error.Code;
             context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(body));
+            await context.Response.WriteAsync(JsonSerializer.Serialize(body, Relaxed));
         }
     }
 }

@@ -48,6 +48,8 @@ create table if not exists scheduler.job_schedules (
 );
 -- The W3C traceparent of the job's creation, so its start and fan-out join the trace of the PUT.
 alter table scheduler.job_schedules add column if not exists trace_parent text;
+-- When the first device command left the scheduler (benchmarks report it from the start time).
+alter table scheduler.job_schedules add column if not exists first_dispatch_at timestamptz;
 create index if not exists ix_job_schedules_waiting on scheduler.job_schedules (start_at) where state = 'waiting';
 create index if not exists ix_job_schedules_active on scheduler.job_schedules (deadline_at) where state in ('dispatching', 'dispatched');
 

@@ -57,6 +57,7 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
             return true;
         }
 
+        DateTimeOffset? firstDispatch = devices.Count > 0 ? clock.GetUtcNow() : null;
         foreach (var chunk in devices.Chunk(DevicesPerCommand))
         {
             using (var chunkActivity = JobTrace.NewChunk("dispatch devices", activity?.Context ?? default))
@@ -70,7 +71,7 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         dispatched += devices.Count;
         var done = devices.Count < ChunkSize;
         await SetStateAsync(conn, tx, jobId, done ? ScheduleStates.Dispatched : ScheduleStates.Dispatching,
-            devices.Count > 0 ? devices[^1] : cursor, dispatched, now, ct);
+            devices.Count > 0 ? devices[^1] : cursor, dispatched, now, ct, firstDispatch);
         if (done) await bus.Publish(new JobTargetsResolved(jobId, dispatched, now), ct);
         await tx.CommitAsync(ct);
         activity?.SetTag("iothub.device_count", devices.Count);
@@ -112,16 +113,19 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         : new UpdateDeviceTwins(job.JobId, job.UpdateTwinJson!, deviceIds);
 
     private static async Task SetStateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId, string state, string cursor,
-        int dispatched, DateTimeOffset now, CancellationToken ct)
+        int dispatched, DateTimeOffset now, CancellationToken ct, DateTimeOffset? firstDispatch = null)
     {
         await using var cmd = new NpgsqlCommand("""
-            update scheduler.job_schedules set state = $2, fanout_cursor = $3, dispatched_count = $4, updated_at = $5 where job_id = $1
+            update scheduler.job_schedules
+               set state = $2, fanout_cursor = $3, dispatched_count = $4, updated_at = $5, first_dispatch_at = coalesce(first_dispatch_at, $6)
+             where job_id = $1
             """, conn, tx);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(state);
         cmd.Parameters.AddWithValue(cursor);
         cmd.Parameters.AddWithValue(dispatched);
         cmd.Parameters.AddWithValue(now.UtcDateTime);
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = firstDispatch?.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Throughput benchmark: one job over N simulated devices, every service a separate process.
+#
+#   ./bench.sh --devices N --job method|twin [--executors K] [--no-build] [--keep]
+#
+# Starts an isolated hub the way ./run.sh does (state in .local/bench, ports shifted by 300, a fresh database
+# each run), creates N devices through the public bulk API, runs one job over all of them to completion,
+# checks that the statistics, the per-device records and (method jobs) the device invocations are exact, and
+# prints as its last line one JSON object:
+#   {"job":..,"devices":N,"executors":K,"seconds":S,"deviceOpsPerSecond":R,"firstDispatchMs":F,"peakRssMb":{..},"exact":true}
+# seconds = job startTime → endTime; firstDispatchMs = startTime → first device command leaving the scheduler.
+# With --keep the hub stays up afterwards (stop it with IOTHUB_LOCAL_DIR=.local/bench ./run.sh stop).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+DEVICES="" JOB="" EXECUTORS=2 BUILD=1 KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --devices) shift; DEVICES="${1:-}" ;;
+    --job) shift; JOB="${1:-}" ;;
+    --executors) shift; EXECUTORS="${1:-}" ;;
+    --no-build) BUILD=0 ;;
+    --keep) KEEP=1 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$DEVICES" =~ ^[1-9][0-9]*$ ]] || { echo "--devices N is required" >&2; exit 2; }
+[[ "$JOB" =~ ^(method|twin)$ ]] || { echo "--job method|twin is required" >&2; exit 2; }
+[[ "$EXECUTORS" =~ ^[1-9][0-9]*$ ]] || { echo "--executors needs a number >= 1" >&2; exit 2; }
+
+export IOTHUB_LOCAL_DIR="${IOTHUB_BENCH_LOCAL_DIR:-$PWD/.local/bench}"
+export IOTHUB_PORT_OFFSET="${IOTHUB_BENCH_PORT_OFFSET:-300}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ "$BUILD" = 1 ]; then
+  dotnet build Microservices.sln -c Release -v q -nologo >/dev/null
+fi
+./run.sh stop >/dev/null 2>&1 || true
+rm -rf "$IOTHUB_LOCAL_DIR/pg"            # a fresh database: every run starts from an empty registry
+cleanup() { [ "$KEEP" = 1 ] || ./run.sh stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+./run.sh --detach --no-build --executors "$EXECUTORS" >&2
+
+PG="Host=127.0.0.1;Port=$(cat "$IOTHUB_LOCAL_DIR/pg/port");Database=iothub;Username=iothub;Password=$(cat "$IOTHUB_LOCAL_DIR/secrets/postgres.password")"
+dotnet tests/Benchmark/bin/Release/net10.0/Benchmark.dll --hub-env "$IOTHUB_LOCAL_DIR/hub.env" --postgres "$PG" \
+  --devices "$DEVICES" --job "$JOB" --executors "$EXECUTORS" --pids "$IOTHUB_LOCAL_DIR/pids"

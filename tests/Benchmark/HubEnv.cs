@@ -1,0 +1,18 @@
+using IotHubJobs.Security;
+
+namespace Benchmark;
+
+/// <summary>The hub's address, CA and owner connection string, as ./run.sh writes them to hub.env.</summary>
+public sealed record HubEnv(Uri Url, string CaCertificatePath, IotHubConnectionString Connection)
+{
+    public static HubEnv Load(string path)
+    {
+        var values = File.ReadAllLines(path).Where(l => l.Contains('='))
+            .ToDictionary(l => l[..l.IndexOf('=')], l => l[(l.IndexOf('=') + 1)..]);
+        var repoRoot = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "..", ".."));
+        var ca = values["HUB_CA_CERT"];
+        if (!Path.IsPathRooted(ca)) ca = Path.Combine(Directory.GetCurrentDirectory(), ca);
+        return new HubEnv(new Uri(values["HUB_URL"]), File.Exists(ca) ? ca : Path.Combine(repoRoot, values["HUB_CA_CERT"]),
+            IotHubConnectionString.Parse(values["IOTHUB_CONNECTION_STRING"]));
+    }
+}

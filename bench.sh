@@ -3,7 +3,7 @@
 #
 #   ./bench.sh --devices N --job method|twin [--executors K] [--no-build] [--keep]
 #
-# Starts an isolated hub the way ./run.sh does (state in .local/bench, ports shifted by 300, a fresh database
+# Starts an isolated hub the way ./run.sh does (state in .local/bench, ports shifted by 500, a fresh database
 # each run), creates N devices through the public bulk API, runs one job over all of them to completion,
 # checks that the statistics, the per-device records and (method jobs) the device invocations are exact, and
 # prints as its last line one JSON object:
@@ -31,7 +31,7 @@ done
 [[ "$EXECUTORS" =~ ^[1-9][0-9]*$ ]] || { echo "--executors needs a number >= 1" >&2; exit 2; }
 
 export IOTHUB_LOCAL_DIR="${IOTHUB_BENCH_LOCAL_DIR:-$PWD/.local/bench}"
-export IOTHUB_PORT_OFFSET="${IOTHUB_BENCH_PORT_OFFSET:-300}"
+export IOTHUB_PORT_OFFSET="${IOTHUB_BENCH_PORT_OFFSET:-500}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if [ "$BUILD" = 1 ]; then

@@ -12,7 +12,7 @@ public static class PeakMemory
         {
             var name = Path.GetFileNameWithoutExtension(pidFile);
             var service = Services.FirstOrDefault(name.StartsWith);
-            if (service is null || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) continue;
+            if (service is null || !int.TryParse(File.ReadAllText(pidFile).Split(' ')[0].Trim(), out var pid)) continue;
             var status = $"/proc/{pid}/status";
             if (!File.Exists(status)) continue;
             var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:"));

@@ -120,6 +120,7 @@ internal sealed class Lexer
             throw QueryException.Syntax(start + 1, "'[[]]' is an empty property name");
         }
 
+        RejectUnstorableText(name, start + 1);
         _index = close + 2;
         return new Token(TokenKind.QuotedIdentifier, _text[start.._index], name, 0, start + 1);
     }
@@ -162,7 +163,25 @@ internal sealed class Lexer
             _index++;
         }
 
+        RejectUnstorableText(value.ToString(), start + 1);
         return new Token(TokenKind.String, _text[start.._index], value.ToString(), 0, start + 1);
+    }
+
+    /// <summary>
+    /// PostgreSQL text and jsonb cannot hold U+0000 or an unpaired surrogate, so no stored twin can contain them and
+    /// sending them as parameters (or storing a job condition holding them) fails in the database instead of here.
+    /// </summary>
+    private static void RejectUnstorableText(string value, int position)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            var unpaired = char.IsHighSurrogate(c) ? i + 1 >= value.Length || !char.IsLowSurrogate(value[++i]) : char.IsLowSurrogate(c);
+            if (c == '\0' || unpaired)
+            {
+                throw QueryException.Syntax(position, "strings and property names cannot contain U+0000 or an unpaired surrogate (U+D800 to U+DFFF)");
+            }
+        }
     }
 
     private string ReadEscape()

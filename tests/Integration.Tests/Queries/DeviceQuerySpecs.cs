@@ -113,7 +113,7 @@ public sealed class DeviceQuerySpecs(SystemUnderTest system)
     [InlineData("-1")]
     [InlineData("abc")]
     [InlineData("1.5")]
-    [InlineData(" 5")]
+    [InlineData("5, 6")]
     public async Task Page_size_that_is_not_a_positive_whole_number_is_refused(string pageSize)
     {
         var response = await system.Hub.SendAsync(HttpMethod.Post, "/devices/query", new JsonObject { ["query"] = "SELECT * FROM devices" },

@@ -62,6 +62,33 @@ public sealed class SqlInjectionSpecs(SystemUnderTest system)
         Assert.NotEmpty(acceptedJobs);
     }
 
+    /// <summary>
+    /// Text PostgreSQL cannot hold (U+0000, an unpaired surrogate) inside a query string, as a JSON escape or as a query
+    /// escape: refused by the parser with 400, never a database error surfacing as 500. Raw JSON, since the client's
+    /// serializer refuses to write an unpaired surrogate itself.
+    /// </summary>
+    [Theory]
+    [InlineData("\\u0000")]
+    [InlineData("\\ud800")]
+    [InlineData("\\udc00x")]
+    [InlineData("\u0000")]
+    [InlineData("\ud800")]
+    [InlineData("a\udfff")]
+    public async Task Text_the_database_cannot_store_is_refused_in_queries_and_job_conditions(string jsonStringContent)
+    {
+        var jobId = "sqli-nul-" + Guid.NewGuid().ToString("N")[..8];
+        var query = await SendRawAsync(HttpMethod.Post, "/devices/query",
+            $$"""{"query":"SELECT * FROM devices WHERE deviceId = 'x{{jsonStringContent}}'"}""");
+        var job = await SendRawAsync(HttpMethod.Put, $"/jobs/v2/{jobId}",
+            $$$"""{"jobId":"{{{jobId}}}","type":"scheduleDeviceMethod","queryCondition":"tags.[[a{{{jsonStringContent}}}]] = 1","cloudToDeviceMethod":{"methodName":"reboot"}}""");
+
+        Assert.Contains("U+0000", DeviceQuery.AssertError(query, HttpStatusCode.BadRequest, "ArgumentInvalid"), StringComparison.Ordinal);
+        Assert.Contains("U+0000", DeviceQuery.AssertError(job, HttpStatusCode.BadRequest, "ArgumentInvalid"), StringComparison.Ordinal);
+    }
+
+    private Task<HubResponse> SendRawAsync(HttpMethod method, string path, string json) =>
+        system.Hub.SendAsync(method, path, null, r => r.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
     private static IEnumerable<string> Conditions(string payload) =>
     [
         payload,

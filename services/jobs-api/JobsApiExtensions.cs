@@ -20,6 +20,15 @@ public static class JobsApiExtensions
     public static IHostApplicationBuilder AddJobsApi(this IHostApplicationBuilder builder)
     {
         builder.AddPostgres();
+        // The bus is registered before the relay and the sweepers: hosted services start in order, and nothing
+        // may publish before the bus is connected.
+        builder.AddBus(x =>
+        {
+            x.AddConsumer<RecordJobProgress>();
+            x.AddConsumer<RecordDeviceResults, RecordDeviceResultsDefinition>();
+            x.AddConsumer<RecordReportedProperties, RecordReportedPropertiesDefinition>();
+            x.AddRequestClient<CallDeviceMethods>();
+        });
         builder.Services.AddMarten(o =>
             {
                 o.DatabaseSchemaName = "jobs";
@@ -45,13 +54,6 @@ public static class JobsApiExtensions
         builder.Services.AddHostedService<StaleClaimSweeper>();
         builder.Services.AddSingleton<JobRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobRetention>());
-        builder.AddBus(x =>
-        {
-            x.AddConsumer<RecordJobProgress>();
-            x.AddConsumer<RecordDeviceResults, RecordDeviceResultsDefinition>();
-            x.AddConsumer<RecordReportedProperties, RecordReportedPropertiesDefinition>();
-            x.AddRequestClient<CallDeviceMethods>();
-        });
         return builder;
     }
 

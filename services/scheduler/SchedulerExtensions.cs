@@ -14,12 +14,13 @@ public static class SchedulerExtensions
         builder.Services.AddSingleton<StartDueJobs>();
         builder.Services.AddSingleton<FanOutChunk>();
         builder.Services.AddSingleton<ExpireDeadlines>();
-        builder.Services.AddHostedService<SchedulerLoop>();
         builder.AddBus(x =>
         {
             x.AddConsumer<RecordJobSchedule>();
             x.AddConsumer<StopJobSchedule>();
         });
+        // After the bus: hosted services start in registration order, and the loop publishes.
+        builder.Services.AddHostedService<SchedulerLoop>();
         return builder;
     }
 }

@@ -50,6 +50,11 @@ create table if not exists scheduler.job_schedules (
 alter table scheduler.job_schedules add column if not exists trace_parent text;
 -- When the first device command left the scheduler (benchmarks report it from the start time).
 alter table scheduler.job_schedules add column if not exists first_dispatch_at timestamptz;
+-- The fan-out outbox: a chunk's device range (unsent_after, unsent_through] is recorded in the chunk's transaction
+-- and cleared once its commands were published after the commit; a crash in between leaves it for a re-send.
+alter table scheduler.job_schedules add column if not exists unsent_after text collate "C";
+alter table scheduler.job_schedules add column if not exists unsent_through text collate "C";
+alter table scheduler.job_schedules add column if not exists unsent_resolved integer;
 create index if not exists ix_job_schedules_waiting on scheduler.job_schedules (start_at) where state = 'waiting';
 create index if not exists ix_job_schedules_active on scheduler.job_schedules (deadline_at) where state in ('dispatching', 'dispatched');
 

@@ -11,8 +11,19 @@ public sealed class RecordJobProgress(IDocumentStore store, DeviceJobLedger ledg
     public Task Consume(ConsumeContext<JobScheduled> context) =>
         Append(context.Message.JobId, job => job.Status == JobStatuses.Queued, context.Message, context.CancellationToken);
 
-    public Task Consume(ConsumeContext<JobStarted> context) =>
-        Append(context.Message.JobId, job => job.StartedAt is null, context.Message, context.CancellationToken);
+    public async Task Consume(ConsumeContext<JobStarted> context)
+    {
+        var ct = context.CancellationToken;
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForExclusiveWriting<JobStatus>(context.Message.JobId, ct);
+        if (stream.Aggregate is not { StartedAt: null } job) return;
+        stream.AppendOne(context.Message);
+        job.StartedAt = context.Message.StartedAt;
+        // The target set may already be resolved (the two facts can arrive in either order).
+        var completed = JobCompletion.AppendIfDone(stream, await ledger.CountAsync(job.Id, ct), clock.GetUtcNow());
+        await session.SaveChangesAsync(ct);
+        if (completed) JobMetrics.Record("completed", job.Type);
+    }
 
     public async Task Consume(ConsumeContext<JobFailed> context)
     {

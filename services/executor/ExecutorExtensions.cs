@@ -4,6 +4,7 @@ using Executor.Twins;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.DeviceTwins;
 using IotHubJobs.ServiceDefaults;
+using IotHubJobs.ServiceDefaults.DeviceCalls;
 using MassTransit;
 
 namespace Executor;
@@ -19,7 +20,7 @@ public static class ExecutorExtensions
         {
             x.AddConsumer<InvokeDeviceMethodsConsumer, InvokeDeviceMethodsConsumerDefinition>();
             x.AddConsumer<UpdateDeviceTwinsConsumer, UpdateDeviceTwinsConsumerDefinition>();
-            x.AddRequestClient<CallDeviceMethods>();
+            x.AddDeviceCalls(builder.Services, builder.Configuration["Executor:InstanceId"] ?? "executor-" + Environment.MachineName);
         });
         return builder;
     }

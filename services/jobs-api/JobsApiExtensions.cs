@@ -1,6 +1,7 @@
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.DeviceTwins;
 using IotHubJobs.ServiceDefaults;
+using IotHubJobs.ServiceDefaults.DeviceCalls;
 using MassTransit;
 using JasperFx;
 using JasperFx.Events;
@@ -27,7 +28,7 @@ public static class JobsApiExtensions
             x.AddConsumer<RecordJobProgress>();
             x.AddConsumer<RecordDeviceResults, RecordDeviceResultsDefinition>();
             x.AddConsumer<RecordReportedProperties, RecordReportedPropertiesDefinition>();
-            x.AddRequestClient<CallDeviceMethods>();
+            x.AddDeviceCalls(builder.Services, builder.Configuration["OTEL_SERVICE_NAME"] ?? "jobs-api-" + Environment.MachineName);
         });
         builder.Services.AddMarten(o =>
             {

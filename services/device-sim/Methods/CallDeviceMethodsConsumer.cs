@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DeviceSim.Devices;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.ServiceDefaults;
+using IotHubJobs.ServiceDefaults.DeviceCalls;
 using MassTransit;
 
 namespace DeviceSim.Methods;
@@ -14,7 +15,10 @@ public sealed class CallDeviceMethodsConsumer(SimulatedDevices devices, Invocati
 {
     public async Task Consume(ConsumeContext<CallDeviceMethods> context)
     {
-        var calls = context.Message.Calls;
+        var request = context.Message;
+        // The caller has given up on an expired request: calling the devices now would act on an answer nobody reads.
+        if (request.ExpiresAt < clock.GetUtcNow()) return;
+        var calls = request.Calls;
         using var activity = Telemetry.Source.StartActivity("answer device methods");
         activity?.SetTag("iothub.device_count", calls.Count);
         if (calls.FirstOrDefault()?.JobId is { } jobId) activity?.SetTag("iothub.job_id", jobId);
@@ -24,7 +28,8 @@ public sealed class CallDeviceMethodsConsumer(SimulatedDevices devices, Invocati
         await log.RecordAsync(reachable, clock.GetUtcNow(), context.CancellationToken);
 
         var outcomes = await Task.WhenAll(calls.Select(c => AnswerAsync(c, Of(behaviour, c.DeviceId), context.CancellationToken)));
-        await context.RespondAsync(new DeviceMethodsCalled(outcomes));
+        var replyTo = await context.GetSendEndpoint(new Uri($"queue:{request.ReplyQueue}"));
+        await replyTo.Send(new DeviceMethodsCalled(request.CallId, outcomes), context.CancellationToken);
     }
 
     private static SimulatedBehaviour Of(Dictionary<string, SimulatedBehaviour> behaviour, string deviceId) =>
@@ -62,7 +67,7 @@ public sealed class CallDeviceMethodsConsumerDefinition : ConsumerDefinition<Cal
     {
         Endpoint(e =>
         {
-            e.Name = "call-device-methods";
+            e.Name = DeviceCallClient.RequestQueue;
             e.PrefetchCount = 64;
             e.ConcurrentMessageLimit = 64;
         });

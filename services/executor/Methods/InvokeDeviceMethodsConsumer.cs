@@ -3,6 +3,7 @@ using Executor.Claims;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.ServiceDefaults;
+using IotHubJobs.ServiceDefaults.DeviceCalls;
 using MassTransit;
 
 namespace Executor.Methods;
@@ -11,7 +12,7 @@ namespace Executor.Methods;
 /// Runs a job's direct method on a chunk of devices: claim them, call them all in one request to the device
 /// connection layer (each call with its own timeouts), and report every outcome in one message.
 /// </summary>
-public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, IRequestClient<CallDeviceMethods> devices, TimeProvider clock)
+public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, DeviceCallClient devices, TimeProvider clock)
     : IConsumer<InvokeDeviceMethods>
 {
     public async Task Consume(ConsumeContext<InvokeDeviceMethods> context)
@@ -36,20 +37,16 @@ public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, IRequest
         await context.Publish(new DeviceJobsCompleted(command.JobId, results), context.CancellationToken);
     }
 
-    private async Task<Dictionary<string, DeviceMethodOutcome>> CallAsync(List<DeviceMethodCall> calls, TimeSpan budget, CancellationToken ct)
+    private async Task<IReadOnlyDictionary<string, DeviceMethodOutcome>> CallAsync(List<DeviceMethodCall> calls, TimeSpan budget, CancellationToken ct)
     {
-        try
-        {
-            var timeout = budget + TimeSpan.FromSeconds(5);
-            var response = await devices.GetResponse<DeviceMethodsCalled>(new CallDeviceMethods(calls), ct, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds));
-            return response.Message.Outcomes.ToDictionary(o => o.DeviceId, StringComparer.Ordinal);
-        }
-        catch (RequestTimeoutException)
+        var outcomes = await devices.CallAsync(calls, budget + TimeSpan.FromSeconds(5), ct);
+        if (outcomes is null)
         {
             // Nobody answered for these devices: the same as a device that never connected.
             Activity.Current?.AddEvent(new ActivityEvent("device connection layer did not answer"));
             return new Dictionary<string, DeviceMethodOutcome>(StringComparer.Ordinal);
         }
+        return outcomes;
     }
 
     public static DeviceJobResult ToResult(string deviceId, DeviceMethodOutcome? outcome, DateTimeOffset startedAt, DateTimeOffset endedAt) =>

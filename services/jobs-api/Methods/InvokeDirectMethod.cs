@@ -3,7 +3,7 @@ using IotHubJobs.Contracts.Devices;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Devices;
 using JobsApi.Http;
-using MassTransit;
+using IotHubJobs.ServiceDefaults.DeviceCalls;
 
 namespace JobsApi.Methods;
 
@@ -20,7 +20,7 @@ public static class InvokeDirectMethod
     private static readonly TimeSpan TransportSlack = TimeSpan.FromSeconds(5);
 
     public static async Task<IResult> Handle(string deviceId, HttpRequest request, DeviceRegistry registry,
-        IRequestClient<CallDeviceMethods> devices, CancellationToken ct)
+        DeviceCallClient devices, CancellationToken ct)
     {
         var (body, invalidBody) = await RequestBody.ReadAsync(request, ct);
         if (invalidBody is not null) return invalidBody;
@@ -46,20 +46,10 @@ public static class InvokeDirectMethod
         };
     }
 
-    private static async Task<DeviceMethodOutcome?> CallAsync(IRequestClient<CallDeviceMethods> devices, DeviceMethodCall call, CancellationToken ct)
+    private static async Task<DeviceMethodOutcome?> CallAsync(DeviceCallClient devices, DeviceMethodCall call, CancellationToken ct)
     {
         var timeout = TimeSpan.FromSeconds(call.ResponseTimeoutInSeconds + call.ConnectTimeoutInSeconds) + TransportSlack;
-        try
-        {
-            var response = await devices
-                .GetResponse<DeviceMethodsCalled>(new CallDeviceMethods([call]), ct, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds))
-                // The outer wait guards against a request client that ignores its own timeout while the broker is away (MassTransit #3502).
-                .WaitAsync(timeout + TransportSlack, ct);
-            return response.Message.Outcomes.FirstOrDefault(o => o.DeviceId == call.DeviceId);
-        }
-        catch (Exception e) when (e is RequestTimeoutException or TimeoutException)
-        {
-            return null;
-        }
+        var outcomes = await devices.CallAsync([call], timeout, ct);
+        return outcomes?.GetValueOrDefault(call.DeviceId);
     }
 }

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using IotHubJobs.Contracts.Devices;
+using MassTransit;
+
+namespace IotHubJobs.ServiceDefaults.DeviceCalls;
+
+/// <summary>
+/// Calls devices through the device connection layer and waits for the answer on this process's own durable reply
+/// queue. MassTransit's request client answers through a temporary queue; a reply to one that vanished with its
+/// process made RabbitMQ close the responder's channel, failing every other reply in flight on it. Sending to a
+/// named queue declares it first, so a reply can never hit a missing exchange.
+/// </summary>
+public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReplyQueue replyQueue, TimeProvider clock)
+{
+    public const string RequestQueue = "call-device-methods";
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<DeviceMethodsCalled>> _pending = new();
+
+    /// <summary>The outcomes by device id, or null when no answer came within <paramref name="timeout"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, DeviceMethodOutcome>?> CallAsync(
+        IReadOnlyList<DeviceMethodCall> calls, TimeSpan timeout, CancellationToken ct)
+    {
+        var callId = NewId.NextGuid();
+        var reply = new TaskCompletionSource<DeviceMethodsCalled>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[callId] = reply;
+        try
+        {
+            var endpoint = await send.GetSendEndpoint(new Uri($"queue:{RequestQueue}"));
+            await endpoint.Send(new CallDeviceMethods(callId, replyQueue.Name, clock.GetUtcNow() + timeout, calls), ct);
+            var answer = await reply.Task.WaitAsync(timeout, clock, ct);
+            return answer.Outcomes.ToDictionary(o => o.DeviceId, StringComparer.Ordinal);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        finally
+        {
+            _pending.TryRemove(callId, out _);
+        }
+    }
+
+    /// <summary>Hands a reply to its waiting caller; replies nobody waits for (the caller timed out or restarted) are dropped.</summary>
+    public bool Complete(DeviceMethodsCalled reply) =>
+        _pending.TryRemove(reply.CallId, out var waiting) && waiting.TrySetResult(reply);
+}

@@ -30,19 +30,7 @@ public static class JobsApiExtensions
             x.AddConsumer<RecordReportedProperties, RecordReportedPropertiesDefinition>();
             x.AddDeviceCalls(builder.Services, builder.Configuration["OTEL_SERVICE_NAME"] ?? "jobs-api-" + Environment.MachineName);
         });
-        builder.Services.AddMarten(o =>
-            {
-                o.DatabaseSchemaName = "jobs";
-                o.AutoCreateSchemaObjects = AutoCreate.All;
-                o.Events.StreamIdentity = StreamIdentity.AsString;
-                o.Events.MetadataConfig.CorrelationIdEnabled = true;
-                o.Events.MetadataConfig.CausationIdEnabled = true;
-                o.Projections.Add<JobStatusProjection>(ProjectionLifecycle.Inline);
-                // The relay is the path from PUT to the scheduler: poll the event log often so jobs start promptly.
-                o.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
-                o.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(200);
-                o.Schema.For<JobStatus>().Index(x => x.CreatedTime).Index(x => x.EndTime!);
-            })
+        builder.Services.AddMarten(JobStore.Configure)
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)

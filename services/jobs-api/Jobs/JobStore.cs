@@ -1,0 +1,24 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace JobsApi.Jobs;
+
+/// <summary>How jobs are stored in Marten: string-keyed event streams in schema <c>jobs</c>, the inline JobStatus.</summary>
+public static class JobStore
+{
+    public static void Configure(StoreOptions o)
+    {
+        o.DatabaseSchemaName = "jobs";
+        o.AutoCreateSchemaObjects = AutoCreate.All;
+        o.Events.StreamIdentity = StreamIdentity.AsString;
+        o.Events.MetadataConfig.CorrelationIdEnabled = true;
+        o.Events.MetadataConfig.CausationIdEnabled = true;
+        o.Projections.Add<JobStatusProjection>(ProjectionLifecycle.Inline);
+        // The relay is the path from PUT to the scheduler: poll the event log often so jobs start promptly.
+        o.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
+        o.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(200);
+        o.Schema.For<JobStatus>().Index(x => x.CreatedTime).Index(x => x.EndTime!);
+    }
+}

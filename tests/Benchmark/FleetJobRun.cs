@@ -18,8 +18,10 @@ public sealed class FleetJobRun(BenchOptions options)
         Console.Error.WriteLine($"created {options.Devices} devices in {creating.Elapsed.TotalSeconds:F1} s");
 
         var jobId = $"bench-{options.Job}-{run}";
+        var cpuBefore = CpuTime.Sample(options.PidDirectory);
         await hub.SendAsync(HttpMethod.Put, $"/jobs/v2/{jobId}", JobRequest(jobId, run));
         var job = await WaitAsync(hub, jobId);
+        var cpu = CpuTime.Between(cpuBefore, CpuTime.Sample(options.PidDirectory));
         var stats = job["deviceJobStatistics"]!;
         var start = DateTimeOffset.Parse((string)job["startTime"]!);
         var end = DateTimeOffset.Parse((string)job["endTime"]!);
@@ -31,7 +33,7 @@ public sealed class FleetJobRun(BenchOptions options)
         var firstDispatch = await FirstDispatchAsync(db, jobId);
         return new BenchReport(options.Job, options.Devices, options.Executors, Math.Round(seconds, 2),
             Math.Round(options.Devices / Math.Max(seconds, 0.001)), (long)(firstDispatch - start).TotalMilliseconds,
-            PeakMemory.PerService(options.PidDirectory), exact, stats.ToJsonString());
+            PeakMemory.PerService(options.PidDirectory), exact, cpu);
     }
 
     private async Task CreateDevicesAsync(HubHttp hub, string run)

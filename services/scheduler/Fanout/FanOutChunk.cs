@@ -17,10 +17,11 @@ namespace Scheduler.Fanout;
 /// two leaves the range recorded, and the next pass of any replica re-sends it from the ledger (executors' claims
 /// make a repeated command harmless).
 /// </summary>
-public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvider clock, ILogger<FanOutChunk> logger)
+public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvider clock, IConfiguration configuration, ILogger<FanOutChunk> logger)
 {
     public const int ChunkSize = 1000;
-    public const int DevicesPerCommand = 100;
+    /// <summary>Devices per command message: the lever between message cost and per-message latency (docs/benchmarks.md).</summary>
+    private readonly int _devicesPerCommand = Math.Clamp(configuration.GetValue("Scheduler:DevicesPerCommand", 500), 1, ChunkSize);
     /// <summary>How long an unsent range may belong to a live replica that is publishing it.</summary>
     public static readonly TimeSpan UnsentGrace = TimeSpan.FromSeconds(15);
 
@@ -95,7 +96,7 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
     /// <summary>Publishes a committed chunk's commands (each chunk of devices in a trace of its own), then clears the range.</summary>
     private async Task PublishAsync(Picked picked, List<string> devices, int? resolved, Activity? fanOut, CancellationToken ct)
     {
-        foreach (var chunk in devices.Chunk(DevicesPerCommand))
+        foreach (var chunk in devices.Chunk(_devicesPerCommand))
         {
             using (var chunkActivity = JobTrace.NewChunk("dispatch devices", fanOut?.Context ?? default))
             {

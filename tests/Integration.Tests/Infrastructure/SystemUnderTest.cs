@@ -45,6 +45,8 @@ public sealed class SystemUnderTest : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Information",
             // Short enough that a test killing an executor sees its unreported devices fail within seconds.
             ["Executor__ClaimGraceSeconds"] = "5",
+            // Small commands, so a few thousand slow devices are more than both executors take at once (CancelSpecs).
+            ["Scheduler__DevicesPerCommand"] = "100",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Traces.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",

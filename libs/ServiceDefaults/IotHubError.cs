@@ -34,14 +34,34 @@ public static class IotHubErrorResponse
     public const string ErrorCodeHeader = "iothub-errorcode";
 
     /// <summary>Format A: <c>{"Message":"ErrorCode:Name;text","ExceptionMessage":"Tracking ID:..."}</c>.</summary>
-    public static IResult Result(IotHubError error, string message) => new ErrorResult(error, message, JsonInString: false);
+    public static IResult Result(IotHubError error, string message) => new ErrorResult(error, Printable(message), JsonInString: false);
 
     /// <summary>Format B (direct-method failures): the message is itself a JSON object in a string.</summary>
     public static IResult DirectMethodResult(IotHubError error, string message, object? info = null) =>
-        new ErrorResult(error, message, JsonInString: true, info);
+        new ErrorResult(error, Printable(message), JsonInString: true, info);
 
     public static Task WriteAsync(HttpContext context, IotHubError error, string message) =>
-        new ErrorResult(error, message, JsonInString: false).ExecuteAsync(context);
+        new ErrorResult(error, Printable(message), JsonInString: false).ExecuteAsync(context);
+
+    /// <summary>
+    /// Messages echo client input; control characters and unpaired surrogates are shown as U+XXXX, because a JSON
+    /// writer refuses invalid UTF-16 and a raw control character would garble logs and the SDKs' error text.
+    /// </summary>
+    public static string Printable(string message)
+    {
+        var text = new System.Text.StringBuilder(message.Length);
+        for (var i = 0; i < message.Length; i++)
+        {
+            var c = message[i];
+            if (char.IsHighSurrogate(c) && i + 1 < message.Length && char.IsLowSurrogate(message[i + 1]))
+                text.Append(c).Append(message[++i]);
+            else if (char.IsSurrogate(c) || char.IsControl(c))
+                text.Append($"U+{(int)c:X4}");
+            else
+                text.Append(c);
+        }
+        return text.ToString();
+    }
 
     // Quotes and apostrophes stay readable in messages; the body is JSON, never HTML.
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

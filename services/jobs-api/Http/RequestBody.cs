@@ -15,35 +15,57 @@ public static class RequestBody
         try
         {
             using var doc = await JsonDocument.ParseAsync(request.Body, Strict, ct);
-            RejectDuplicateKeys(doc.RootElement);
+            Check(doc.RootElement);
             return (JsonNode.Parse(doc.RootElement.GetRawText(), Node), null);
         }
         catch (JsonException e)
         {
             return (null, IotHubErrorResponse.Result(IotHubError.IotHubFormatError, $"The request body is not valid JSON: {e.Message}"));
         }
-        catch (DuplicateKeyException e)
+        catch (InvalidBodyException e)
         {
-            return (null, IotHubErrorResponse.Result(IotHubError.IotHubFormatError, e.Message));
+            return (null, IotHubErrorResponse.Result(e.Error, e.Message));
         }
     }
 
-    private static void RejectDuplicateKeys(JsonElement element)
+    /// <summary>Refuses repeated keys and strings .NET cannot read (escaped unpaired surrogates), anywhere in the body.</summary>
+    private static void Check(JsonElement element)
     {
         if (element.ValueKind == JsonValueKind.Object)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var p in element.EnumerateObject())
             {
-                if (!seen.Add(p.Name)) throw new DuplicateKeyException($"The request body repeats the property '{p.Name}'.");
-                RejectDuplicateKeys(p.Value);
+                var name = Readable(() => p.Name);
+                if (!seen.Add(name)) throw new InvalidBodyException(IotHubError.IotHubFormatError, $"The request body repeats the property '{name}'.");
+                Check(p.Value);
             }
         }
         else if (element.ValueKind == JsonValueKind.Array)
         {
-            foreach (var item in element.EnumerateArray()) RejectDuplicateKeys(item);
+            foreach (var item in element.EnumerateArray()) Check(item);
+        }
+        else if (element.ValueKind == JsonValueKind.String)
+        {
+            Readable(element.GetString);
         }
     }
 
-    private sealed class DuplicateKeyException(string message) : Exception(message);
+    private static string Readable(Func<string?> read)
+    {
+        try
+        {
+            return read() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InvalidBodyException(IotHubError.ArgumentInvalid,
+                "The request body holds a string with an unpaired surrogate (U+D800 to U+DFFF); strings cannot contain U+0000 or unpaired surrogates.");
+        }
+    }
+
+    private sealed class InvalidBodyException(IotHubError error, string message) : Exception(message)
+    {
+        public IotHubError Error { get; } = error;
+    }
 }

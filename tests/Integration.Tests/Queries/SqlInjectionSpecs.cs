@@ -63,27 +63,32 @@ public sealed class SqlInjectionSpecs(SystemUnderTest system)
     }
 
     /// <summary>
-    /// Text PostgreSQL cannot hold (U+0000, an unpaired surrogate) inside a query string, as a JSON escape or as a query
-    /// escape: refused by the parser with 400, never a database error surfacing as 500. Raw JSON, since the client's
+    /// Text PostgreSQL cannot hold (U+0000, an unpaired surrogate) written as a JSON escape inside a query string:
+    /// refused by the parser with 400, never a database error surfacing as 500. Raw JSON, since the client's
     /// serializer refuses to write an unpaired surrogate itself.
     /// </summary>
     [Theory]
     [InlineData("\\u0000")]
     [InlineData("\\ud800")]
     [InlineData("\\udc00x")]
-    [InlineData("\u0000")]
-    [InlineData("\ud800")]
-    [InlineData("a\udfff")]
-    public async Task Text_the_database_cannot_store_is_refused_in_queries_and_job_conditions(string jsonStringContent)
+    public async Task Text_the_database_cannot_store_is_refused_in_queries_and_job_conditions(string jsonEscape)
     {
         var jobId = "sqli-nul-" + Guid.NewGuid().ToString("N")[..8];
         var query = await SendRawAsync(HttpMethod.Post, "/devices/query",
-            $$"""{"query":"SELECT * FROM devices WHERE deviceId = 'x{{jsonStringContent}}'"}""");
+            $$"""{"query":"SELECT * FROM devices WHERE deviceId = 'x{{jsonEscape}}'"}""");
         var job = await SendRawAsync(HttpMethod.Put, $"/jobs/v2/{jobId}",
-            $$$"""{"jobId":"{{{jobId}}}","type":"scheduleDeviceMethod","queryCondition":"tags.[[a{{{jsonStringContent}}}]] = 1","cloudToDeviceMethod":{"methodName":"reboot"}}""");
+            $$$"""{"jobId":"{{{jobId}}}","type":"scheduleDeviceMethod","queryCondition":"tags.[[a{{{jsonEscape}}}]] = 1","cloudToDeviceMethod":{"methodName":"reboot"}}""");
 
         Assert.Contains("U+0000", DeviceQuery.AssertError(query, HttpStatusCode.BadRequest, "ArgumentInvalid"), StringComparison.Ordinal);
         Assert.Contains("U+0000", DeviceQuery.AssertError(job, HttpStatusCode.BadRequest, "ArgumentInvalid"), StringComparison.Ordinal);
+    }
+
+    /// <summary>A raw control character inside a JSON string is not JSON at all (RFC 8259 §7): IotHubFormatError.</summary>
+    [Fact]
+    public async Task A_raw_control_character_in_a_JSON_string_is_a_format_error()
+    {
+        var query = await SendRawAsync(HttpMethod.Post, "/devices/query", "{\"query\":\"SELECT * FROM devices WHERE deviceId = 'x\u0000'\"}");
+        DeviceQuery.AssertError(query, HttpStatusCode.BadRequest, "IotHubFormatError");
     }
 
     private Task<HubResponse> SendRawAsync(HttpMethod method, string path, string json) =>
@@ -184,7 +189,9 @@ public sealed class SqlInjectionSpecs(SystemUnderTest system)
     private static void AssertIotHubRefusal(HubResponse response, string input)
     {
         Assert.True((int)response.Status is >= 400 and < 500, $"{input}: expected a 4xx refusal but got {(int)response.Status}: {response.Text}");
-        Assert.False(string.IsNullOrEmpty(response.Header("iothub-errorcode")), $"{input}: no iothub-errorcode header: {response.Text}");
+        // Kestrel refuses a NUL in the request target itself (400, no body) before any handler could answer.
+        if (input.Contains('\0') && response.Status == HttpStatusCode.BadRequest && response.Text.Length == 0) return;
+        Assert.False(string.IsNullOrEmpty(response.Header("iothub-errorcode")), $"{input}: no iothub-errorcode header on {(int)response.Status}: {response.Text}");
         Assert.NotNull((string?)response.Json["Message"]);
     }
 

@@ -46,7 +46,14 @@ public static class BulkDevices
                 if (creates.First(c => c.Id == id).Mode == "create")
                     errors.Add(Error(id, "DeviceAlreadyExists", "create"));
         }
-        var deletes = parsed.Where(p => p.Mode is "delete" or "deleteifmatchetag").Select(p => p.Id).ToList();
+        var deletes = new List<string>();
+        foreach (var p in parsed.Where(p => p.Mode is "delete" or "deleteifmatchetag"))
+        {
+            if (p.Mode == "deleteifmatchetag" && await EtagMismatchAsync(registry, p, ct) is { } refusal)
+                errors.Add(refusal);
+            else
+                deletes.Add(p.Id);
+        }
         if (deletes.Count > 0)
         {
             var deleted = await registry.DeleteAsync(deletes, ct);
@@ -56,6 +63,13 @@ public static class BulkDevices
         {
             var current = await registry.FindAsync(p.Id, ct);
             if (current is null) { errors.Add(Error(p.Id, "DeviceNotFound", p.Mode)); continue; }
+            // updateIfMatchETag checks the identity etag, updateTwinIfMatchETag the twin's.
+            var expected = p.Mode switch { "updateifmatchetag" => (string?)current.Identity["etag"], "updatetwinifmatchetag" => (string?)current.Twin["etag"], _ => null };
+            if (expected is not null && !ETags.Matches(ETags.Unquote((string?)p.Entry["eTag"] ?? ""), expected))
+            {
+                errors.Add(Error(p.Id, "PreconditionFailed", p.Mode));
+                continue;
+            }
             var updated = PutDevice.Update(current, p.Entry, now);
             if (p.Entry["tags"] is JsonObject tags) updated.Twin["tags"] = tags.DeepClone();
             await registry.ReplaceAsync(updated, ct);
@@ -63,6 +77,14 @@ public static class BulkDevices
 
         var result = new JsonObject { ["isSuccessful"] = errors.Count == 0, ["errors"] = errors, ["warnings"] = new JsonArray() };
         return Results.Text(result.ToJsonString(), IotHubJson.ContentType, statusCode: errors.Count == 0 ? 200 : 400);
+    }
+
+    private static async Task<JsonObject?> EtagMismatchAsync(DeviceRegistry registry, (string Id, string Mode, JsonObject Entry) p, CancellationToken ct)
+    {
+        var current = await registry.FindAsync(p.Id, ct);
+        if (current is null) return Error(p.Id, "DeviceNotFound", p.Mode);
+        var expected = (string?)current.Identity["etag"];
+        return ETags.Matches(ETags.Unquote((string?)p.Entry["eTag"] ?? ""), expected) ? null : Error(p.Id, "PreconditionFailed", p.Mode);
     }
 
     private static JsonObject Error(string deviceId, string code, string operation) => new()

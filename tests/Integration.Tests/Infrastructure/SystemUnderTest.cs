@@ -110,6 +110,9 @@ public sealed class SystemUnderTest : IAsyncLifetime
 
     private readonly Dictionary<string, string> _urls = new();
 
+    /// <summary>The base URL a service listens on (only the gateway's faces clients; the others are for health and metrics).</summary>
+    public Uri ServiceUrl(string service) => new(_urls[service]);
+
     private void Add(string name, string relativeDll, Dictionary<string, string> common, string url, params (string Key, string Value)[] extra)
     {
         var env = new Dictionary<string, string>(common)

@@ -30,6 +30,10 @@ done
 [[ "$JOB" =~ ^(method|twin)$ ]] || { echo "--job method|twin is required" >&2; exit 2; }
 [[ "$EXECUTORS" =~ ^[1-9][0-9]*$ ]] || { echo "--executors needs a number >= 1" >&2; exit 2; }
 
+# Its own instance, whatever a caller (e.g. test.sh) exported for another one.
+unset IOTHUB_PG_PORT IOTHUB_RABBITMQ_PORT IOTHUB_RABBITMQ_DIST_PORT IOTHUB_EPMD_PORT IOTHUB_RABBITMQ_VHOST \
+      IOTHUB_JOBS_API_PORT IOTHUB_SCHEDULER_PORT IOTHUB_EXECUTOR_PORT IOTHUB_EXECUTOR2_PORT IOTHUB_DEVICE_SIM_PORT \
+      IOTHUB_EXECUTOR_EXTRA_PORT_BASE HUB_HTTPS_PORT
 export IOTHUB_LOCAL_DIR="${IOTHUB_BENCH_LOCAL_DIR:-$PWD/.local/bench}"
 export IOTHUB_PORT_OFFSET="${IOTHUB_BENCH_PORT_OFFSET:-500}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

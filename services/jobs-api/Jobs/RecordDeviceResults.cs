@@ -65,7 +65,9 @@ public sealed class RecordDeviceResults(IDocumentStore store, DeviceJobLedger le
         };
         var completed = JobCompletion.AppendIfDone(stream, after, now);
         await session.SaveChangesAsync(ct);
-        if (completed) JobMetrics.Record("completed", stream.Aggregate!.Type);
+        if (!completed) return;
+        JobMetrics.Record("completed", stream.Aggregate!.Type);
+        logger.LogInformation("Job {JobId} completed: {Statistics}", jobId, after);
     }
 
     private static string? Outcome(DeviceJobResult r) => new JsonObject

@@ -5,7 +5,7 @@ using MassTransit;
 namespace JobsApi.Jobs;
 
 /// <summary>Appends the scheduler's lifecycle facts to the job's stream; each is idempotent under redelivery.</summary>
-public sealed class RecordJobProgress(IDocumentStore store, DeviceJobLedger ledger, TimeProvider clock) :
+public sealed class RecordJobProgress(IDocumentStore store, DeviceJobLedger ledger, TimeProvider clock, ILogger<RecordJobProgress> logger) :
     IConsumer<JobScheduled>, IConsumer<JobStarted>, IConsumer<JobTargetsResolved>, IConsumer<JobFailed>, IConsumer<JobExecutionTimeElapsed>
 {
     public Task Consume(ConsumeContext<JobScheduled> context) =>
@@ -22,6 +22,7 @@ public sealed class RecordJobProgress(IDocumentStore store, DeviceJobLedger ledg
         // The target set may already be resolved (the two facts can arrive in either order).
         var completed = JobCompletion.AppendIfDone(stream, await ledger.CountAsync(job.Id, ct), clock.GetUtcNow());
         await session.SaveChangesAsync(ct);
+        logger.LogInformation("Job {JobId} started at {StartedAt:O}", job.Id, context.Message.StartedAt);
         if (completed) JobMetrics.Record("completed", job.Type);
     }
 

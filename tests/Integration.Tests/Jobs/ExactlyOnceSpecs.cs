@@ -12,7 +12,8 @@ public sealed class ExactlyOnceSpecs(SystemUnderTest system)
     [Fact]
     public async Task Statistics_always_add_up_while_a_2000_device_job_runs()
     {
-        await Fleet.CreateAsync(system.Hub, $"inv-{_run}", 2000, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 300 } });
+        // Slow devices, so the job is observed running many times before it completes.
+        await Fleet.CreateAsync(system.Hub, $"inv-{_run}", 2000, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 2000 } });
         var jobId = $"inv-{_run}";
         (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
 

@@ -57,7 +57,7 @@ public sealed class StopJobSchedule(NpgsqlDataSource dataSource, TimeProvider cl
     private async Task RetireAsync(string jobId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            "update scheduler.job_schedules set state = 'finished', updated_at = $2 where job_id = $1 and state in ('dispatching', 'dispatched')");
+            "update scheduler.job_schedules set state = 'finished', updated_at = $2 where job_id = $1 and state in ('waiting', 'dispatching', 'dispatched')");
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(clock.GetUtcNow().UtcDateTime);
         await cmd.ExecuteNonQueryAsync(ct);

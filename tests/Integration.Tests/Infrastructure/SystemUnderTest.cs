@@ -47,6 +47,8 @@ public sealed class SystemUnderTest : IAsyncLifetime
             ["Executor__ClaimGraceSeconds"] = "5",
             // Small commands, so a few thousand slow devices are more than both executors take at once (CancelSpecs).
             ["Scheduler__DevicesPerCommand"] = "100",
+            // A small cap, so the queueing of jobs beyond it can be observed (LimitSpecs).
+            ["Scheduler__MaxRunningJobs"] = "4",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Traces.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",

@@ -46,9 +46,9 @@ public sealed class CancelSpecs(SystemUnderTest system)
     [Fact]
     public async Task Cancelling_a_running_job_cancels_undispatched_devices_lets_in_flight_ones_finish_and_keeps_statistics_exact()
     {
-        // More slow devices than both executors take at once (2 × 16 concurrent commands × 100 devices), so some stay pending.
+        // Slow enough that the cancel lands before the first wave finishes, and more devices than both executors take at once (2 × 16 concurrent commands × 100 devices), so some stay pending.
         const int count = 4000;
-        await Fleet.CreateAsync(system.Hub, $"cr-{_run}", count, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 2500 } });
+        await Fleet.CreateAsync(system.Hub, $"cr-{_run}", count, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 6000 } });
         var jobId = $"cr-{_run}";
         (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
         await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Any(r => r.Status == "running"));

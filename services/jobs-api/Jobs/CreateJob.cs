@@ -31,7 +31,9 @@ public static partial class CreateJob
         if (invalidBody is not null) return invalidBody;
         if (body is not JsonObject job) return Error(IotHubError.ArgumentInvalid, "The job request must be a JSON object.");
 
+        // PostgreSQL keeps microseconds; a createdTime with finer ticks would list in a different order than it reads.
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var (created, error) = Validate(jobId, job, now);
         if (error is not null) return error;
 

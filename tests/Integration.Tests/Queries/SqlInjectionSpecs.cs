@@ -63,7 +63,7 @@ public sealed class SqlInjectionSpecs(SystemUnderTest system)
     }
 
     /// <summary>
-    /// Text PostgreSQL cannot hold (U+0000, an unpaired surrogate) written as a JSON escape inside a query string:
+    /// Text PostgreSQL cannot hold (U+0000, an unpaired surrogate) written as a JSON escape or a query-language escape inside a query string:
     /// refused by the parser with 400, never a database error surfacing as 500. Raw JSON, since the client's
     /// serializer refuses to write an unpaired surrogate itself.
     /// </summary>
@@ -71,13 +71,15 @@ public sealed class SqlInjectionSpecs(SystemUnderTest system)
     [InlineData("\\u0000")]
     [InlineData("\\ud800")]
     [InlineData("\\udc00x")]
+    [InlineData("\\\\u0000")] // the query language's own escape, decoded by the lexer
+    [InlineData("\\\\ud800")]
     public async Task Text_the_database_cannot_store_is_refused_in_queries_and_job_conditions(string jsonEscape)
     {
         var jobId = "sqli-nul-" + Guid.NewGuid().ToString("N")[..8];
         var query = await SendRawAsync(HttpMethod.Post, "/devices/query",
             $$"""{"query":"SELECT * FROM devices WHERE deviceId = 'x{{jsonEscape}}'"}""");
         var job = await SendRawAsync(HttpMethod.Put, $"/jobs/v2/{jobId}",
-            $$$"""{"jobId":"{{{jobId}}}","type":"scheduleDeviceMethod","queryCondition":"tags.[[a{{{jsonEscape}}}]] = 1","cloudToDeviceMethod":{"methodName":"reboot"}}""");
+            $$$"""{"jobId":"{{{jobId}}}","type":"scheduleDeviceMethod","queryCondition":"tags.[[a{{{jsonEscape}}}]] = 'b{{{jsonEscape}}}'","cloudToDeviceMethod":{"methodName":"reboot"}}""");
 
         Assert.Contains("U+0000", DeviceQuery.AssertError(query, HttpStatusCode.BadRequest, "ArgumentInvalid"), StringComparison.Ordinal);
         Assert.Contains("U+0000", DeviceQuery.AssertError(job, HttpStatusCode.BadRequest, "ArgumentInvalid"), StringComparison.Ordinal);

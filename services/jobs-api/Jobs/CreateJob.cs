@@ -4,6 +4,7 @@ using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Query;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Http;
+using JobsApi.Methods;
 using Marten;
 using Marten.Exceptions;
 
@@ -13,15 +14,10 @@ namespace JobsApi.Jobs;
 public static partial class CreateJob
 {
     public const int MaxQueryLength = 8192;
-    public const int MaxPayloadBytes = 128 * 1024;
     public const long DefaultMaxExecutionTimeInSeconds = 3600;
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
     private static partial Regex JobIdRule();
-
-    // Printable US-ASCII without the separators IoT Hub forbids in method and property names.
-    [GeneratedRegex("""^[!#%&'*+\-.0-9A-Z^_`a-z|~]{1,128}$""")]
-    private static partial Regex MethodNameRule();
 
     public static async Task<IResult> Handle(string jobId, HttpRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
@@ -105,32 +101,13 @@ public static partial class CreateJob
         return (now, Error(IotHubError.ArgumentInvalid, "startTime must be an ISO-8601 date and time."));
     }
 
+    /// <summary>The job's method has the limits of a direct method on one device (iothub-spec §7).</summary>
     private static (CloudToDeviceMethod?, IResult?) ParseMethod(JsonNode? node)
     {
-        if (node is not JsonObject m) return (null, Error(IotHubError.ArgumentNull, "cloudToDeviceMethod is required for scheduleDeviceMethod jobs."));
-        var name = StringOrNull(m["methodName"]);
-        if (name is null || !MethodNameRule().IsMatch(name))
-            return (null, Error(IotHubError.ArgumentInvalid, "methodName is required and may only hold printable US-ASCII without separators."));
-        var payload = m["payload"]?.ToJsonString();
-        if (payload is not null && System.Text.Encoding.UTF8.GetByteCount(payload) > MaxPayloadBytes)
-            return (null, Error(IotHubError.RequestEntityTooLarge, $"The method payload is larger than {MaxPayloadBytes} bytes."));
-        var (response, e1) = Seconds(m["responseTimeoutInSeconds"], "responseTimeoutInSeconds", 30, 5, 300);
-        if (e1 is not null) return (null, e1);
-        var (connect, e2) = Seconds(m["connectTimeoutInSeconds"], "connectTimeoutInSeconds", 0, 0, 300);
-        if (e2 is not null) return (null, e2);
-        return (new CloudToDeviceMethod(name, payload, response, connect), null);
-    }
-
-    private static (int, IResult?) Seconds(JsonNode? node, string field, int fallback, int min, int max)
-    {
-        // Like the SDKs, a missing or zero timeout means "use the default".
-        if (node is null || node.GetValueKind() == System.Text.Json.JsonValueKind.Null) return (fallback, null);
-        if (node.GetValueKind() != System.Text.Json.JsonValueKind.Number || !node.AsValue().TryGetValue(out int value))
-            return (0, Error(IotHubError.ArgumentInvalid, $"{field} must be a whole number of seconds."));
-        if (value == 0 && min > 0) return (fallback, null);
-        if (value < min || value > max)
-            return (0, Error(IotHubError.ArgumentInvalid, $"{field} must be from {min} to {max} seconds."));
-        return (value, null);
+        if (node is not JsonObject) return (null, Error(IotHubError.ArgumentNull, "cloudToDeviceMethod is required for scheduleDeviceMethod jobs."));
+        var (method, error) = DirectMethodRequest.Parse(node);
+        return method is null ? (null, error) : (new CloudToDeviceMethod(method.MethodName, method.PayloadJson,
+            method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds), null);
     }
 
     private static (string?, IResult?) ParseTwinPatch(JsonNode? node)

@@ -14,7 +14,7 @@ public sealed partial record DirectMethodRequest(string MethodName, string? Payl
     public const int MaxPayloadBytes = 128 * 1024;
     public const int DefaultResponseTimeoutInSeconds = 30;
 
-    // The rule of Jobs/CreateJob.cs (kept in step with it): printable US-ASCII without IoT Hub's separators.
+    // Printable US-ASCII without IoT Hub's separators; job methods (Jobs/CreateJob.cs) use the same rule.
     [GeneratedRegex("""^[!#%&'*+\-.0-9A-Z^_`a-z|~]{1,128}$""")]
     private static partial Regex MethodNameRule();
 

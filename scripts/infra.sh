@@ -15,6 +15,7 @@
 #   IOTHUB_RABBITMQ_VHOST     vhost of the application user (default iothub)
 #   IOTHUB_RABBITMQ_PLUGINS   Erlang list of plugins to enable (default [])
 #   IOTHUB_PG_FAST=1          fsync/synchronous_commit off (throw-away test data)
+#   IOTHUB_PG_STOP_MODE       pg_ctl stop mode (default fast; the fault specs use immediate, a crash)
 # Outputs (after start_postgres / start_rabbitmq):
 #   IOTHUB_PG_CONNECTION, IOTHUB_RABBITMQ_URI (exported)
 
@@ -227,7 +228,7 @@ stop_postgres() {
   [ -n "${PG_DATA:-}" ] || return 0
   if pg_is_running; then
     log "stopping PostgreSQL ($PG_DATA)"
-    pg_ctl_cmd stop -D "$PG_DATA" -m fast -w -t 60 >/dev/null || log "warning: pg_ctl stop failed"
+    pg_ctl_cmd stop -D "$PG_DATA" -m "${IOTHUB_PG_STOP_MODE:-fast}" -w -t 60 >/dev/null || log "warning: pg_ctl stop failed"
   fi
 }
 

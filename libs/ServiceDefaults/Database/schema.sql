@@ -68,3 +68,6 @@ create table if not exists devicesim.invocations (
     invoked_at  timestamptz not null
 );
 create index if not exists ix_invocations_job on devicesim.invocations (job_id, device_id);
+-- A request the broker delivers again (device-sim crashed before acknowledging it) runs no device twice.
+alter table devicesim.invocations add column if not exists call_id uuid;
+create unique index if not exists ux_invocations_call on devicesim.invocations (call_id, device_id);

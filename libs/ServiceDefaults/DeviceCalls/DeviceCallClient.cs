@@ -13,6 +13,8 @@ namespace IotHubJobs.ServiceDefaults.DeviceCalls;
 public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReplyQueue replyQueue, TimeProvider clock)
 {
     public const string RequestQueue = "call-device-methods";
+    /// <summary>How much longer than the calls' own timeouts a caller waits for the answer (queueing, transport).</summary>
+    public static readonly TimeSpan ReplyMargin = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<DeviceMethodsCalled>> _pending = new();
 
     /// <summary>The outcomes by device id, or null when no answer came within <paramref name="timeout"/>.</summary>

@@ -25,7 +25,8 @@ public sealed class CallDeviceMethodsConsumer(SimulatedDevices devices, Invocati
 
         var behaviour = await devices.LoadAsync(calls.Select(c => c.DeviceId).Distinct().ToList(), context.CancellationToken);
         var reachable = calls.Where(c => Reaches(Of(behaviour, c.DeviceId), c)).ToList();
-        await log.RecordAsync(reachable, clock.GetUtcNow(), context.CancellationToken);
+        // A repeated delivery finds its calls recorded: the devices ran them once and answer them again from the same state.
+        await log.RecordAsync(request.CallId, reachable, clock.GetUtcNow(), context.CancellationToken);
 
         var outcomes = await Task.WhenAll(calls.Select(c => AnswerAsync(c, Of(behaviour, c.DeviceId), context.CancellationToken)));
         var replyTo = await context.GetSendEndpoint(new Uri($"queue:{request.ReplyQueue}"));

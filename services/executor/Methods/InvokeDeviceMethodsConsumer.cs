@@ -20,7 +20,8 @@ public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, DeviceCa
         var command = context.Message;
         var method = command.Method;
         var budget = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds + method.ConnectTimeoutInSeconds);
-        var (claimed, startedAt) = await claims.ClaimAsync(command.JobId, command.DeviceIds, budget, context.CancellationToken);
+        // The claim outlives the wait for the answer, so this executor's own verdict (DeviceNotOnline) always beats the sweeper's.
+        var (claimed, startedAt) = await claims.ClaimAsync(command.JobId, command.DeviceIds, budget + DeviceCallClient.ReplyMargin, context.CancellationToken);
         if (claimed.Count == 0) return;
 
         using var activity = Telemetry.Source.StartActivity("invoke device methods");
@@ -39,7 +40,7 @@ public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, DeviceCa
 
     private async Task<IReadOnlyDictionary<string, DeviceMethodOutcome>> CallAsync(List<DeviceMethodCall> calls, TimeSpan budget, CancellationToken ct)
     {
-        var outcomes = await devices.CallAsync(calls, budget + TimeSpan.FromSeconds(5), ct);
+        var outcomes = await devices.CallAsync(calls, budget + DeviceCallClient.ReplyMargin, ct);
         if (outcomes is null)
         {
             // Nobody answered for these devices: the same as a device that never connected.

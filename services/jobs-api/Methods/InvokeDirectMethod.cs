@@ -16,9 +16,6 @@ public static class InvokeDirectMethod
     public const string NotOnlineMessage = "Timed out waiting for device to connect.";
     public const string TimedOutMessage = "Timed out waiting for the response from device.";
 
-    /// <summary>Slack for the round trip through RabbitMQ on top of the device's own timeouts.</summary>
-    private static readonly TimeSpan TransportSlack = TimeSpan.FromSeconds(5);
-
     public static async Task<IResult> Handle(string deviceId, HttpRequest request, DeviceRegistry registry,
         DeviceCallClient devices, CancellationToken ct)
     {
@@ -48,7 +45,7 @@ public static class InvokeDirectMethod
 
     private static async Task<DeviceMethodOutcome?> CallAsync(DeviceCallClient devices, DeviceMethodCall call, CancellationToken ct)
     {
-        var timeout = TimeSpan.FromSeconds(call.ResponseTimeoutInSeconds + call.ConnectTimeoutInSeconds) + TransportSlack;
+        var timeout = TimeSpan.FromSeconds(call.ResponseTimeoutInSeconds + call.ConnectTimeoutInSeconds) + DeviceCallClient.ReplyMargin;
         var outcomes = await devices.CallAsync([call], timeout, ct);
         return outcomes?.GetValueOrDefault(call.DeviceId);
     }

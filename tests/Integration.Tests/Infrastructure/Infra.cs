@@ -8,14 +8,13 @@ namespace Integration.Tests.Infrastructure;
 /// Real PostgreSQL and RabbitMQ: the servers ./test.sh started (TEST_POSTGRES / TEST_RABBITMQ), or containers
 /// when a Docker engine answers. Never in-memory stand-ins.
 /// </summary>
-public sealed class Infra : IAsyncDisposable
+public sealed class Infra : ITestServers
 {
     private PostgreSqlContainer? _postgres;
     private RabbitMqContainer? _rabbit;
 
     public string Postgres { get; private set; } = "";
     public string RabbitMq { get; private set; } = "";
-    /// <summary>The management API's base URL, used to give every system under test its own virtual host.</summary>
     public string? RabbitMqManagement { get; private set; }
 
     public async Task StartAsync()

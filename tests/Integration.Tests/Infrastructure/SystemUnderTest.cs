@@ -11,10 +11,17 @@ namespace Integration.Tests.Infrastructure;
 /// and RabbitMQ, started once per test run against a fresh database. Tests talk to it only through the gateway,
 /// and look into the database only to prove what the API cannot show (e.g. invocation counts).
 /// </summary>
-public sealed class SystemUnderTest : IAsyncLifetime
+public class SystemUnderTest : IAsyncLifetime
 {
-    private readonly Infra _infra = new();
+    private readonly ITestServers _infra;
     private readonly Dictionary<string, ServiceProcess> _services = new();
+
+    /// <summary>On the servers shared by the whole test run.</summary>
+    public SystemUnderTest() : this(_ => new Infra()) { }
+
+    protected SystemUnderTest(Func<string, ITestServers> servers) => _infra = servers(RunDirectory);
+
+    protected ITestServers ServersInUse => _infra;
 
     public string RunDirectory { get; } = Path.Combine(Path.GetTempPath(), "iothub-jobs-tests", Guid.NewGuid().ToString("N")[..12]);
     public string DatabaseConnectionString { get; private set; } = "";
@@ -172,7 +179,7 @@ public sealed class SystemUnderTest : IAsyncLifetime
         return keys;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -22,6 +22,19 @@ public static class Fleet
         return ids;
     }
 
+    /// <summary>
+    /// Devices tagged <c>run</c> that answer after latencies spread evenly up to <paramref name="maxLatencyMs"/>, in ten
+    /// groups: a job's results then stream in over that time instead of arriving at once, so a fault can land mid-stream.
+    /// </summary>
+    public static async Task<List<string>> CreateStaggeredAsync(HubClient hub, string prefix, int count, string run, int maxLatencyMs)
+    {
+        var ids = new List<string>(count);
+        for (var group = 0; group < 10; group++)
+            ids.AddRange(await CreateAsync(hub, $"{prefix}-{group}", count / 10,
+                new JsonObject { ["run"] = run, ["sim"] = new JsonObject { ["latencyMs"] = maxLatencyMs * (group + 1) / 10 } }));
+        return ids;
+    }
+
     public static JsonObject MethodJob(string jobId, string queryCondition, string methodName = "reboot", JsonNode? payload = null,
         int responseTimeoutInSeconds = 30, DateTimeOffset? startTime = null, long? maxExecutionTimeInSeconds = null) => new()
     {

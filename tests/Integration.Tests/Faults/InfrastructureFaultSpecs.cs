@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Integration.Tests.Infrastructure;
+using Integration.Tests.Jobs;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Faults;
+
+/// <summary>
+/// PostgreSQL crashed and restarted, RabbitMQ restarted, under a running system of its own: what the API answers
+/// meanwhile, and that every service resumes by itself, with no job or result lost and no device invoked twice.
+/// In the shared collection so that nothing else competes for the two cores while servers restart.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITestOutputHelper output) : IClassFixture<SystemOnPrivateServers>
+{
+    private const int Devices = 2000;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Job_creation_answers_503_while_PostgreSQL_is_down_and_works_again_when_it_returns()
+    {
+        var report = new RecoveryReport(output, "PostgreSQL down, no job running");
+        await system.Servers.StopPostgresAsync();
+        try
+        {
+            var refused = await system.Hub.PutAsync($"/jobs/v2/down-{_run}", Fleet.MethodJob($"down-{_run}", "*"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
+            Assert.Equal("ServiceUnavailable", refused.Header("iothub-errorcode"));
+            Assert.StartsWith("ErrorCode:ServiceUnavailable;", (string?)refused.Json["Message"]);
+            foreach (var service in new[] { "jobs-api", "scheduler-1", "executor-1", "device-sim" })
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, await ReadinessAsync(service));
+        }
+        finally
+        {
+            await system.Servers.StartPostgresAsync();
+        }
+
+        var back = Stopwatch.StartNew();
+        var jobId = $"after-{_run}";
+        await EventuallyAcceptedAsync(() => system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'")));
+        report.Record("job creation accepted again after PostgreSQL started", back.Elapsed);
+        Assert.Equal("completed", (string?)(await Fleet.WaitUntilFinishedAsync(system.Hub, jobId))["status"]);
+        Assert.Equal(HttpStatusCode.OK, await ReadinessAsync("jobs-api"));
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Hub.GetAsync($"/jobs/v2/down-{_run}")).Status);
+    }
+
+    [Fact]
+    public async Task A_job_survives_a_PostgreSQL_crash_and_restart_while_it_runs()
+    {
+        var report = new RecoveryReport(output, "PostgreSQL crash and restart mid-job");
+        await Fleet.CreateStaggeredAsync(system.Hub, $"pg-{_run}", Devices, _run, maxLatencyMs: 8000);
+        var jobId = $"pg-{_run}";
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "completed") >= 200);
+
+        await system.Servers.StopPostgresAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Status);
+        await system.Servers.StartPostgresAsync();
+        system.Database.Clear();
+
+        var restart = Stopwatch.StartNew();
+        await EventuallyAcceptedAsync(() => system.Hub.GetAsync($"/jobs/v2/{jobId}"));
+        report.Record("API answering again after PostgreSQL started", restart.Elapsed);
+        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
+        report.Record("job completed after PostgreSQL started", restart.Elapsed);
+
+        await KeptPromises.AssertAsync(system, jobId, job, Devices);
+    }
+
+    [Fact]
+    public async Task A_job_survives_a_RabbitMQ_restart_while_it_runs_and_jobs_created_meanwhile_start_after_it()
+    {
+        var report = new RecoveryReport(output, "RabbitMQ restart mid-job");
+        await Fleet.CreateStaggeredAsync(system.Hub, $"mq-{_run}", Devices, _run, maxLatencyMs: 8000);
+        var jobId = $"mq-{_run}";
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "completed") >= 200);
+
+        await system.Servers.StopRabbitMqAsync();
+        // Job creation only writes PostgreSQL: it goes on while the broker is away, and the job starts once it is back.
+        var createdMeanwhile = $"mq-meanwhile-{_run}";
+        (await system.Hub.PutAsync($"/jobs/v2/{createdMeanwhile}", Fleet.MethodJob(createdMeanwhile, $"tags.run = '{_run}' AND deviceId > 'mq-{_run}-9'")))
+            .EnsureStatus(HttpStatusCode.OK);
+        await system.Servers.StartRabbitMqAsync();
+
+        var restart = Stopwatch.StartNew();
+        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
+        report.Record("running job completed after RabbitMQ started", restart.Elapsed);
+        var meanwhile = await Fleet.WaitUntilFinishedAsync(system.Hub, createdMeanwhile);
+        report.Record("job created during the outage completed after RabbitMQ started", restart.Elapsed);
+
+        await KeptPromises.AssertAsync(system, jobId, job, Devices);
+        await KeptPromises.AssertAsync(system, createdMeanwhile, meanwhile, Devices / 10);
+    }
+
+    private async Task<HttpStatusCode> ReadinessAsync(string service)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        return (await http.GetAsync(new Uri(system.ServiceUrl(service), "/health/ready"))).StatusCode;
+    }
+
+    private static async Task EventuallyAcceptedAsync(Func<Task<HubResponse>> request)
+    {
+        HubResponse response;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((response = await request()).Status == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline) await Task.Delay(200);
+        response.EnsureStatus(HttpStatusCode.OK);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Nodes;
+using Integration.Tests.Infrastructure;
+using Integration.Tests.Jobs;
+
+namespace Integration.Tests.Faults;
+
+/// <summary>What a job must show after any fault: it finished, its statistics match its device jobs exactly, and no device ran the method twice.</summary>
+public static class KeptPromises
+{
+    /// <summary>The error codes a fault may leave on a device job; anything else means a fault was misreported.</summary>
+    public static readonly string[] FaultErrorCodes = ["DeviceNotOnline", "GatewayTimeout", "DeviceOperationOutcomeUnknown"];
+
+    public static async Task<IReadOnlyDictionary<string, Ledger.Row>> AssertAsync(SystemUnderTest system, string jobId, JsonNode job, int deviceCount)
+    {
+        Assert.Equal("completed", (string?)job["status"]);
+        var stats = job["deviceJobStatistics"]!;
+        var rows = await Ledger.RowsAsync(system, jobId);
+        var invocations = await Ledger.InvocationsAsync(system, jobId);
+
+        Assert.Equal(deviceCount, rows.Count);
+        Assert.Equal(deviceCount, (int)stats["deviceCount"]!);
+        Assert.Equal(0, (int)stats["pendingCount"]! + (int)stats["runningCount"]!);
+        Assert.Equal(rows.Values.Count(r => r.Status == "completed"), (int)stats["succeededCount"]!);
+        Assert.Equal(rows.Values.Count(r => r.Status == "failed"), (int)stats["failedCount"]!);
+        Assert.All(invocations, i => Assert.True(i.Value == 1, $"{i.Key} was invoked {i.Value} times"));
+        Assert.All(rows.Values, r =>
+        {
+            if (r.Status == "completed") Assert.True(invocations.GetValueOrDefault(r.DeviceId) == 1, $"{r.DeviceId} completed without one invocation");
+            else Assert.Contains(r.ErrorCode, FaultErrorCodes);
+        });
+        return rows;
+    }
+}

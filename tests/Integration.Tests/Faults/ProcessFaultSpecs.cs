@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using Integration.Tests.Infrastructure;
+using Integration.Tests.Jobs;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Faults;
+
+/// <summary>
+/// kill -9 of each service in turn during a running 2,000-device method job (the executor's own spec is in
+/// ExactlyOnceSpecs): the job still completes with exact statistics, no device runs the method twice, none stays pending.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper output)
+{
+    private const int Devices = 2000;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Schedulers_killed_during_fan_out_resume_it_after_restart_and_invoke_every_device_once()
+    {
+        var report = new RecoveryReport(output, "kill -9 of every scheduler during fan-out");
+        var devices = await Fleet.CreateStaggeredAsync(system.Hub, $"fo-{_run}", Devices, _run, maxLatencyMs: 1000);
+        var jobId = $"fanout-{_run}";
+        await using (await FanOutBarrier.HoldAsync(system.Database, jobId, devices.Order(StringComparer.Ordinal).ElementAt(1500)))
+        {
+            (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+            await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Count >= 1000);
+            Assert.Equal("dispatching", await Ledger.ScheduleStateAsync(system, jobId));
+            Assert.Equal(1000, (await Ledger.RowsAsync(system, jobId)).Count);
+            await system.Services["scheduler-1"].KillAsync();
+            await system.Services["scheduler-2"].KillAsync();
+        }
+
+        var restart = Stopwatch.StartNew();
+        await Task.WhenAll(system.RestartAsync("scheduler-1"), system.RestartAsync("scheduler-2"));
+        report.Record("schedulers ready again after restart", restart.Elapsed);
+        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Count == Devices);
+        report.Record("fan-out finished after restart", restart.Elapsed);
+        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
+        report.Record("job completed after restart", restart.Elapsed);
+
+        var rows = await KeptPromises.AssertAsync(system, jobId, job, Devices);
+        Assert.All(rows.Values, r => Assert.Equal("completed", r.Status));
+    }
+
+    [Fact]
+    public async Task Jobs_api_killed_while_results_stream_in_records_every_result_after_restart()
+    {
+        var report = new RecoveryReport(output, "kill -9 of jobs-api while results stream in");
+        await Fleet.CreateStaggeredAsync(system.Hub, $"api-{_run}", Devices, _run, maxLatencyMs: 8000);
+        var jobId = $"api-{_run}";
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "completed") >= 200);
+
+        await system.Services["jobs-api"].KillAsync();
+        var down = await system.Hub.GetAsync($"/jobs/v2/{jobId}");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.Status);
+        Assert.Equal("ServiceUnavailable", down.Header("iothub-errorcode"));
+        // Devices go on answering while nobody records their results: those results wait in the broker.
+        var answeredAtKill = (await Ledger.InvocationsAsync(system, jobId)).Count;
+        await Ledger.EventuallyAsync(async () => (await Ledger.InvocationsAsync(system, jobId)).Count >= answeredAtKill + 400);
+
+        var restart = Stopwatch.StartNew();
+        await system.RestartAsync("jobs-api");
+        report.Record("jobs-api ready again after restart", restart.Elapsed);
+        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
+        report.Record("job completed after restart", restart.Elapsed);
+
+        var rows = await KeptPromises.AssertAsync(system, jobId, job, Devices);
+        Assert.All(rows.Values, r => Assert.Equal("completed", r.Status));
+    }
+
+    [Fact]
+    public async Task Device_sim_killed_mid_job_fails_its_in_flight_calls_as_offline_devices()
+    {
+        var report = new RecoveryReport(output, "kill -9 of device-sim mid-job");
+        await Fleet.CreateStaggeredAsync(system.Hub, $"sim-{_run}", Devices, _run, maxLatencyMs: 8000);
+        var jobId = $"sim-{_run}";
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'", responseTimeoutInSeconds: 10)))
+            .EnsureStatus(HttpStatusCode.OK);
+        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "completed") >= 200);
+
+        await system.Services["device-sim"].KillAsync();
+        var killed = Stopwatch.StartNew();
+        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Any(r => r.ErrorCode == "DeviceNotOnline"));
+        report.Record("in-flight calls reported DeviceNotOnline after the kill", killed.Elapsed);
+
+        var restart = Stopwatch.StartNew();
+        await system.RestartAsync("device-sim");
+        report.Record("device-sim ready again after restart", restart.Elapsed);
+        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
+        report.Record("job completed after restart", restart.Elapsed);
+
+        var rows = await KeptPromises.AssertAsync(system, jobId, job, Devices);
+        Assert.Contains(rows.Values, r => r.Status == "completed");
+        Assert.All(rows.Values.Where(r => r.Status == "failed"), r => Assert.Equal("DeviceNotOnline", r.ErrorCode));
+    }
+}

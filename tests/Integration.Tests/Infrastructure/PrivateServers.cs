@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A PostgreSQL and a RabbitMQ of their own, from the OS packages, started the way ./run.sh starts them
+/// (scripts/infra.sh) in a folder of the test run, on free ports. Unlike the servers shared by the whole run, these
+/// may be stopped and started again by a spec: the fault specs crash and restart them under a running system.
+/// </summary>
+public sealed class PrivateServers(string directory) : ITestServers
+{
+    private readonly Dictionary<string, string> _environment = new()
+    {
+        ["IOTHUB_LOCAL_DIR"] = directory,
+        ["IOTHUB_PG_PORT"] = SystemUnderTest.FreePort().ToString(),
+        ["IOTHUB_RABBITMQ_PORT"] = SystemUnderTest.FreePort().ToString(),
+        ["IOTHUB_RABBITMQ_DIST_PORT"] = SystemUnderTest.FreePort().ToString(),
+        ["IOTHUB_EPMD_PORT"] = SystemUnderTest.FreePort().ToString(),
+        ["IOTHUB_RABBITMQ_VHOST"] = "iothub-faults",
+        // A crash, not a polite shutdown: PostgreSQL recovers from its WAL when it starts again.
+        ["IOTHUB_PG_STOP_MODE"] = "immediate",
+    };
+
+    public string Postgres { get; private set; } = "";
+    public string RabbitMq { get; private set; } = "";
+    public string? RabbitMqManagement => null;
+
+    public async Task StartAsync()
+    {
+        var output = await RunAsync("ensure_packages; start_postgres; start_rabbitmq; echo \"PG=$IOTHUB_PG_CONNECTION\"; echo \"MQ=$IOTHUB_RABBITMQ_URI\"");
+        Postgres = Value(output, "PG=");
+        RabbitMq = Value(output, "MQ=");
+    }
+
+    public Task StopPostgresAsync() => RunAsync("stop_postgres");
+    public Task StartPostgresAsync() => RunAsync("start_postgres");
+    public Task StopRabbitMqAsync() => RunAsync("stop_rabbitmq");
+    public Task StartRabbitMqAsync() => RunAsync("start_rabbitmq");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Postgres == "" && RabbitMq == "") return;
+        await RunAsync("stop_rabbitmq; stop_postgres");
+    }
+
+    /// <summary>Runs infra.sh functions in bash; they exit non-zero (die) with the reason on stderr.</summary>
+    private async Task<string> RunAsync(string commands)
+    {
+        var script = Path.Combine(RepositoryRoot.Path, "scripts", "infra.sh");
+        var info = new ProcessStartInfo("bash", ["-c", $". '{script}' && infra_init && {commands}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in _environment) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"scripts/infra.sh ({commands}) failed with exit {process.ExitCode}:\n{await stderr}");
+        return await stdout;
+    }
+
+    private static string Value(string output, string prefix) =>
+        output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..]
+        ?? throw new InvalidOperationException($"scripts/infra.sh printed no {prefix} line");
+}

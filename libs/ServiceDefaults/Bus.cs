@@ -20,8 +20,10 @@ public static class Bus
             x.UsingRabbitMq((ctx, cfg) =>
             {
                 cfg.Host(new Uri(uri));
-                // In-process retries only: delayed redelivery needs a broker plugin that Debian's RabbitMQ lacks.
-                cfg.UseMessageRetry(r => r.Intervals(100, 500, 2000, 5000));
+                // In-process retries only: delayed redelivery needs a broker plugin that Debian's RabbitMQ lacks. Quick at first
+                // (a lost optimistic-concurrency race), then every 5 s for about ten minutes: while the database is away (a
+                // restart, a failover) a message waits for it instead of becoming a dead letter whose device jobs fail as lost.
+                cfg.UseMessageRetry(r => r.Exponential(120, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
                 cfg.UseConsumeFilter(typeof(JobScopeFilter<>), ctx);
                 cfg.ConfigureEndpoints(ctx);
             });

@@ -15,6 +15,7 @@ public static class ExecutorExtensions
     {
         builder.AddPostgres();
         builder.Services.AddSingleton<DeviceJobClaims>();
+        builder.Services.AddSingleton<OutcomeDelivery>();
         builder.Services.AddSingleton<TwinStore>();
         builder.AddBus(x =>
         {

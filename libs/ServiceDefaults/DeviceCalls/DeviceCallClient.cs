@@ -15,6 +15,7 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
     public const string RequestQueue = "call-device-methods";
     /// <summary>How much longer than the calls' own timeouts a caller waits for the answer (queueing, transport).</summary>
     public static readonly TimeSpan ReplyMargin = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SendRetryInterval = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<DeviceMethodsCalled>> _pending = new();
 
     /// <summary>The outcomes by device id, or null when no answer came within <paramref name="timeout"/>.</summary>
@@ -24,11 +25,11 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
         var callId = NewId.NextGuid();
         var reply = new TaskCompletionSource<DeviceMethodsCalled>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[callId] = reply;
+        var deadline = clock.GetUtcNow() + timeout;
         try
         {
-            var endpoint = await send.GetSendEndpoint(new Uri($"queue:{RequestQueue}"));
-            await endpoint.Send(new CallDeviceMethods(callId, replyQueue.Name, clock.GetUtcNow() + timeout, calls), ct);
-            var answer = await reply.Task.WaitAsync(timeout, clock, ct);
+            await SendAsync(new CallDeviceMethods(callId, replyQueue.Name, deadline, calls), deadline, ct);
+            var answer = await reply.Task.WaitAsync(Remaining(deadline), clock, ct);
             return answer.Outcomes.ToDictionary(o => o.DeviceId, StringComparer.Ordinal);
         }
         catch (TimeoutException)
@@ -40,6 +41,33 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
             _pending.TryRemove(callId, out _);
         }
     }
+
+    /// <summary>Sends the request, again while the broker is away, until the calls' deadline (then nobody could answer in time).</summary>
+    private async Task SendAsync(CallDeviceMethods request, DateTimeOffset deadline, CancellationToken ct)
+    {
+        while (true)
+        {
+            using var timer = new CancellationTokenSource(Remaining(deadline), clock);
+            using var untilDeadline = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+            try
+            {
+                var endpoint = await send.GetSendEndpoint(new Uri($"queue:{RequestQueue}"));
+                await endpoint.Send(request, untilDeadline.Token);
+                return;
+            }
+            catch (Exception) when (!ct.IsCancellationRequested && Remaining(deadline) > SendRetryInterval)
+            {
+                await Task.Delay(SendRetryInterval, clock, ct);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException("The device connection layer could not be reached before the calls' deadline.");
+            }
+        }
+    }
+
+    private TimeSpan Remaining(DateTimeOffset deadline) =>
+        deadline - clock.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 
     /// <summary>Hands a reply to its waiting caller; replies nobody waits for (the caller timed out or restarted) are dropped.</summary>
     public bool Complete(DeviceMethodsCalled reply) =>

@@ -11,13 +11,18 @@ namespace DeviceSim.Methods;
 /// Answers a batch of method calls the way a protocol gateway would: every call runs concurrently with its own
 /// connect and response timeouts, and gets its own outcome.
 /// </summary>
-public sealed class CallDeviceMethodsConsumer(SimulatedDevices devices, InvocationLog log, TimeProvider clock) : IConsumer<CallDeviceMethods>
+public sealed class CallDeviceMethodsConsumer(SimulatedDevices devices, InvocationLog log, TimeProvider clock, ILogger<CallDeviceMethodsConsumer> logger)
+    : IConsumer<CallDeviceMethods>
 {
     public async Task Consume(ConsumeContext<CallDeviceMethods> context)
     {
         var request = context.Message;
         // The caller has given up on an expired request: calling the devices now would act on an answer nobody reads.
-        if (request.ExpiresAt < clock.GetUtcNow()) return;
+        if (request.ExpiresAt < clock.GetUtcNow())
+        {
+            logger.LogWarning("Dropped an expired request {CallId} for {Count} devices (expired at {ExpiresAt})", request.CallId, request.Calls.Count, request.ExpiresAt);
+            return;
+        }
         var calls = request.Calls;
         using var activity = Telemetry.Source.StartActivity("answer device methods");
         activity?.SetTag("iothub.device_count", calls.Count);

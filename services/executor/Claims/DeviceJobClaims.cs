@@ -13,10 +13,14 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
     /// <summary>Grace beyond the device timeouts before an unreported claim is considered lost.</summary>
     private readonly TimeSpan _claimGrace = TimeSpan.FromSeconds(configuration.GetValue("Executor:ClaimGraceSeconds", 30.0));
 
-    public async Task<(IReadOnlyList<string> DeviceIds, DateTimeOffset ClaimedAt)> ClaimAsync(
+    /// <summary>The devices claimed, when, and until when: past <c>ClaimedUntil</c> the sweeper fails them as lost.</summary>
+    public sealed record Claim(IReadOnlyList<string> DeviceIds, DateTimeOffset ClaimedAt, DateTimeOffset ClaimedUntil);
+
+    public async Task<Claim> ClaimAsync(
         string jobId, IReadOnlyList<string> deviceIds, TimeSpan expectedDuration, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var until = now + expectedDuration + _claimGrace;
         await using var cmd = dataSource.CreateCommand("""
             update dispatch.device_jobs
                set status = 'running', start_utc = $3, last_updated_utc = $3, claimed_by = $4, claimed_until = $5
@@ -27,10 +31,10 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         cmd.Parameters.AddWithValue(now.UtcDateTime);
         cmd.Parameters.AddWithValue(_instanceId);
-        cmd.Parameters.AddWithValue((now + expectedDuration + _claimGrace).UtcDateTime);
+        cmd.Parameters.AddWithValue(until.UtcDateTime);
         var claimed = new List<string>(deviceIds.Count);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) claimed.Add(reader.GetString(0));
-        return (claimed, now);
+        return new Claim(claimed, now, until);
     }
 }

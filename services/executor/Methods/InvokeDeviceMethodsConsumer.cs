@@ -12,7 +12,7 @@ namespace Executor.Methods;
 /// Runs a job's direct method on a chunk of devices: claim them, call them all in one request to the device
 /// connection layer (each call with its own timeouts), and report every outcome in one message.
 /// </summary>
-public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, DeviceCallClient devices, TimeProvider clock)
+public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, DeviceCallClient devices, OutcomeDelivery delivery, TimeProvider clock)
     : IConsumer<InvokeDeviceMethods>
 {
     public async Task Consume(ConsumeContext<InvokeDeviceMethods> context)
@@ -21,7 +21,8 @@ public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, DeviceCa
         var method = command.Method;
         var budget = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds + method.ConnectTimeoutInSeconds);
         // The claim outlives the wait for the answer, so this executor's own verdict (DeviceNotOnline) always beats the sweeper's.
-        var (claimed, startedAt) = await claims.ClaimAsync(command.JobId, command.DeviceIds, budget + DeviceCallClient.ReplyMargin, context.CancellationToken);
+        var claim = await claims.ClaimAsync(command.JobId, command.DeviceIds, budget + DeviceCallClient.ReplyMargin, context.CancellationToken);
+        var (claimed, startedAt, _) = claim;
         if (claimed.Count == 0) return;
 
         using var activity = Telemetry.Source.StartActivity("invoke device methods");
@@ -31,11 +32,12 @@ public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, DeviceCa
 
         var calls = claimed.Select(id => new DeviceMethodCall(id, method.MethodName, method.PayloadJson,
             method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds, command.JobId)).ToList();
-        var outcomes = await CallAsync(calls, budget, context.CancellationToken);
+        // Not the delivery's token: a dropped broker connection cancels it, and a redelivery could not call these devices again.
+        var outcomes = await CallAsync(calls, budget, CancellationToken.None);
         var endedAt = clock.GetUtcNow();
         var results = claimed.Select(id => ToResult(id, outcomes.GetValueOrDefault(id), startedAt, endedAt)).ToList();
         ExecutorMetrics.Record(method.MethodName, results, startedAt, endedAt);
-        await context.Publish(new DeviceJobsCompleted(command.JobId, results), context.CancellationToken);
+        await delivery.PublishAsync(context, claim, new DeviceJobsCompleted(command.JobId, results));
     }
 
     private async Task<IReadOnlyDictionary<string, DeviceMethodOutcome>> CallAsync(List<DeviceMethodCall> calls, TimeSpan budget, CancellationToken ct)

@@ -14,7 +14,8 @@ namespace Executor.Twins;
 /// all of them as a forced update in one transaction, then publish one message with every result and one telling the
 /// device layer about the desired changes. Devices deleted since the job started fail with <c>DeviceNotFound</c>.
 /// </summary>
-public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore store, TimeProvider clock, ILogger<UpdateDeviceTwinsConsumer> logger)
+public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore store, OutcomeDelivery delivery, TimeProvider clock,
+    ILogger<UpdateDeviceTwinsConsumer> logger)
     : IConsumer<UpdateDeviceTwins>
 {
     /// <summary>A chunk is one short transaction; beyond this (plus the claim grace) the sweeper treats the claim as lost.</summary>
@@ -24,9 +25,11 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
     public async Task Consume(ConsumeContext<UpdateDeviceTwins> context)
     {
         var command = context.Message;
-        var ct = context.CancellationToken;
-        var (claimed, startedAt) = await claims.ClaimAsync(command.JobId, command.DeviceIds, ExpectedDuration, ct);
+        var claim = await claims.ClaimAsync(command.JobId, command.DeviceIds, ExpectedDuration, context.CancellationToken);
+        var (claimed, startedAt, _) = claim;
         if (claimed.Count == 0) return;
+        // Not the delivery's token from here on: a redelivery could not update these claimed devices again.
+        var ct = CancellationToken.None;
 
         using var activity = Telemetry.Source.StartActivity("update device twins");
         activity?.SetTag("iothub.job_id", command.JobId);
@@ -37,8 +40,9 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
             : TwinJobOutcome.AllFailed(claimed, IotHubError.ArgumentInvalid.Code, patchError, startedAt, clock.GetUtcNow());
 
         ExecutorMetrics.Record("updateTwin", outcome.Results, startedAt, clock.GetUtcNow());
-        await context.Publish(new DeviceJobsCompleted(command.JobId, outcome.Results), ct);
-        if (outcome.DesiredChanges.Count > 0) await context.Publish(new DesiredPropertiesChanged(outcome.DesiredChanges), ct);
+        await delivery.PublishAsync(context, claim, outcome.DesiredChanges.Count > 0
+            ? [new DeviceJobsCompleted(command.JobId, outcome.Results), new DesiredPropertiesChanged(outcome.DesiredChanges)]
+            : [new DeviceJobsCompleted(command.JobId, outcome.Results)]);
     }
 
     /// <summary>Retries transient database failures here, because the claims are already taken and a redelivered
@@ -52,7 +56,7 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
             {
                 return await store.UpdateAsync(deviceIds, twins => TwinJobChunk.Apply(twins, jobId, deviceIds, patch, startedAt, now), ct);
             }
-            catch (NpgsqlException e) when (attempt < Attempts && !ct.IsCancellationRequested)
+            catch (NpgsqlException e) when (attempt < Attempts)
             {
                 logger.LogWarning(e, "Twin update of job {JobId} failed (attempt {Attempt}); retrying", jobId, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), clock, ct);

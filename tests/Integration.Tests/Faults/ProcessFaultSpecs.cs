@@ -41,6 +41,7 @@ public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper 
         report.Record("job completed after restart", restart.Elapsed);
 
         var rows = await KeptPromises.AssertAsync(system, jobId, job, Devices);
+        report.RecordOutcomes(rows);
         Assert.All(rows.Values, r => Assert.Equal("completed", r.Status));
     }
 
@@ -68,6 +69,7 @@ public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper 
         report.Record("job completed after restart", restart.Elapsed);
 
         var rows = await KeptPromises.AssertAsync(system, jobId, job, Devices);
+        report.RecordOutcomes(rows);
         Assert.All(rows.Values, r => Assert.Equal("completed", r.Status));
     }
 
@@ -93,6 +95,7 @@ public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper 
         report.Record("job completed after restart", restart.Elapsed);
 
         var rows = await KeptPromises.AssertAsync(system, jobId, job, Devices);
+        report.RecordOutcomes(rows);
         Assert.Contains(rows.Values, r => r.Status == "completed");
         Assert.All(rows.Values.Where(r => r.Status == "failed"), r => Assert.Equal("DeviceNotOnline", r.ErrorCode));
     }

@@ -1,3 +1,4 @@
+using Integration.Tests.Jobs;
 using Xunit.Abstractions;
 
 namespace Integration.Tests.Faults;
@@ -10,9 +11,16 @@ public sealed class RecoveryReport(ITestOutputHelper output, string fault)
 {
     private static readonly Lock FileLock = new();
 
-    public void Record(string measure, TimeSpan took)
+    public void Record(string measure, TimeSpan took) => Write($"{measure}\t{took.TotalSeconds:F1} s");
+
+    /// <summary>What the user sees of the fault in the device jobs: how many completed, and how many failed with which error.</summary>
+    public void RecordOutcomes(IReadOnlyDictionary<string, Ledger.Row> rows) =>
+        Write("device jobs\t" + string.Join(", ", rows.Values.GroupBy(r => r.ErrorCode ?? r.Status).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Count()} {g.Key}")));
+
+    private void Write(string measurement)
     {
-        var line = $"{fault}\t{measure}\t{took.TotalSeconds:F1} s";
+        var line = $"{fault}\t{measurement}";
         output.WriteLine(line);
         if (Environment.GetEnvironmentVariable("IOTHUB_RECOVERY_REPORT") is not { Length: > 0 } path) return;
         lock (FileLock) File.AppendAllText(path, line + Environment.NewLine);

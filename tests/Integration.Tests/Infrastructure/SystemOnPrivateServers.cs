@@ -6,5 +6,18 @@ namespace Integration.Tests.Infrastructure;
 /// </summary>
 public sealed class SystemOnPrivateServers() : SystemUnderTest(directory => new PrivateServers(Path.Combine(directory, "servers")))
 {
-    public PrivateServers Servers => (PrivateServers)ServersInUse;
+    private PrivateServers Servers => (PrivateServers)ServersInUse;
+
+    /// <summary>Crashes PostgreSQL (pg_ctl stop -m immediate: no checkpoint, recovery from the WAL at the next start).</summary>
+    public Task StopPostgresAsync() => Servers.StopPostgresAsync();
+
+    public async Task StartPostgresAsync()
+    {
+        await Servers.StartPostgresAsync();
+        // The spec's own pooled connections died with the server.
+        Database.Clear();
+    }
+
+    public Task StopRabbitMqAsync() => Servers.StopRabbitMqAsync();
+    public Task StartRabbitMqAsync() => Servers.StartRabbitMqAsync();
 }

@@ -1,11 +1,14 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Diagnostics;
+using Integration.Tests.Faults;
 using Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Integration.Tests.Jobs;
 
 [Collection(SystemCollection.Name)]
-public sealed class ExactlyOnceSpecs(SystemUnderTest system)
+public sealed class ExactlyOnceSpecs(SystemUnderTest system, ITestOutputHelper output)
 {
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
@@ -45,7 +48,10 @@ public sealed class ExactlyOnceSpecs(SystemUnderTest system)
         await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "running") >= 200);
 
         await system.Services["executor-1"].KillAsync();
+        var killed = Stopwatch.StartNew();
         var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId, TimeSpan.FromMinutes(2));
+        var report = new RecoveryReport(output, "kill -9 of an executor mid-job (no restart)");
+        report.Record("job completed after the kill", killed.Elapsed);
         await system.RestartAsync("executor-1");
 
         Assert.Equal("completed", (string?)job["status"]);
@@ -61,5 +67,6 @@ public sealed class ExactlyOnceSpecs(SystemUnderTest system)
             if (r.Status == "completed") Assert.Equal(1, invocations[r.DeviceId]);
             else Assert.Equal(("failed", "DeviceOperationOutcomeUnknown"), (r.Status, r.ErrorCode));
         });
+        report.RecordOutcomes(rows);
     }
 }

@@ -4,8 +4,8 @@ using IotHubJobs.ServiceDefaults;
 namespace Gateway.Limits;
 
 /// <summary>
-/// Request checks before anything is forwarded: a well-formed <c>api-version</c> (400 InvalidProtocolVersion)
-/// and a body no larger than <c>Gateway:MaxRequestBodyBytes</c> (413, default 256 KiB; Kestrel enforces the same
+/// Request checks before anything is forwarded: a well-formed <c>api-version</c> (400 InvalidProtocolVersion),
+/// no encoded <c>/</c> inside a path segment (400 ArgumentInvalid) and a body no larger than <c>Gateway:MaxRequestBodyBytes</c> (413, default 256 KiB; Kestrel enforces the same
 /// limit on bodies without Content-Length).
 /// </summary>
 public static class RequestLimits
@@ -39,6 +39,12 @@ public static class RequestLimits
                 "The api-version query parameter must look like 2021-04-12");
             return;
         }
+        if (HasEncodedSlash(context))
+        {
+            await IotHubErrorResponse.WriteAsync(context, IotHubError.ArgumentInvalid,
+                "A path segment holds an encoded '/' (%2F); device and job ids cannot contain '/'");
+            return;
+        }
         var max = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
         if (max is not null && context.Request.ContentLength > max)
         {
@@ -48,4 +54,17 @@ public static class RequestLimits
         }
         await next(context);
     });
+
+    /// <summary>
+    /// Kestrel decodes every escape in the path except <c>%2F</c>, so after it <c>a%2Fb</c> (the id "a/b", as the SDKs
+    /// encode it) and <c>a%252Fb</c> (the id "a%2Fb") look alike and jobs-api would register "a%2Fb" for both.
+    /// Only the raw request target still tells them apart.
+    /// </summary>
+    private static bool HasEncodedSlash(HttpContext context)
+    {
+        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        var query = target.IndexOf('?');
+        var path = query < 0 ? target : target[..query];
+        return path.Contains("%2F", StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -12,6 +12,9 @@ namespace Integration.Tests.Hostile;
 /// twin the corpus must not change, <c>{missing}</c> a device that does not exist. <see cref="ExpectContinue"/> sends
 /// <c>Expect: 100-continue</c>, as a client uploading megabytes should: the gateway then refuses before the body is sent
 /// (otherwise it closes the connection mid-upload, which the client sees as a send failure, not as the 413).
+/// <see cref="ContentType"/> defaults to the SDKs' <c>application/json; charset=utf-8</c> (<c>none</c> sends none),
+/// <see cref="Auth"/> names a defect of <see cref="SasDefects"/> (default: a valid token) for <see cref="Policy"/>
+/// (default: iothubowner). An expected status 200 without an ErrorCode marks input that is plain data to a read-only query.
 /// </summary>
 public sealed record HostileCase(
     string Name,

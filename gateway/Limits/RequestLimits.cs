@@ -5,7 +5,7 @@ namespace Gateway.Limits;
 
 /// <summary>
 /// Request checks before anything is forwarded: a well-formed <c>api-version</c> (400 InvalidProtocolVersion),
-/// no encoded <c>/</c> inside a path segment (400 ArgumentInvalid) and a body no larger than <c>Gateway:MaxRequestBodyBytes</c> (413, default 256 KiB; Kestrel enforces the same
+/// a path whose escapes decode to UTF-8 and never to <c>/</c> (400 ArgumentInvalid) and a body no larger than <c>Gateway:MaxRequestBodyBytes</c> (413, default 256 KiB; Kestrel enforces the same
 /// limit on bodies without Content-Length).
 /// </summary>
 public static class RequestLimits
@@ -39,10 +39,9 @@ public static class RequestLimits
                 "The api-version query parameter must look like 2021-04-12");
             return;
         }
-        if (HasEncodedSlash(context))
+        if (AmbiguousPath(context) is { } reason)
         {
-            await IotHubErrorResponse.WriteAsync(context, IotHubError.ArgumentInvalid,
-                "A path segment holds an encoded '/' (%2F); device and job ids cannot contain '/'");
+            await IotHubErrorResponse.WriteAsync(context, IotHubError.ArgumentInvalid, reason);
             return;
         }
         var max = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
@@ -56,15 +55,29 @@ public static class RequestLimits
     });
 
     /// <summary>
-    /// Kestrel decodes every escape in the path except <c>%2F</c>, so after it <c>a%2Fb</c> (the id "a/b", as the SDKs
-    /// encode it) and <c>a%252Fb</c> (the id "a%2Fb") look alike and jobs-api would register "a%2Fb" for both.
-    /// Only the raw request target still tells them apart.
+    /// Kestrel decodes the path's escapes except <c>%2F</c> and those that are not UTF-8 (<c>%FF</c>), which it keeps as
+    /// text. After it, <c>a%2Fb</c> (the id "a/b", as the SDKs encode it) and <c>a%252Fb</c> (the id "a%2Fb") look alike,
+    /// and jobs-api would register "a%2Fb" for both; likewise "%FF". Only the raw request target still tells them apart.
     /// </summary>
-    private static bool HasEncodedSlash(HttpContext context)
+    private static string? AmbiguousPath(HttpContext context)
     {
         var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
         var query = target.IndexOf('?');
         var path = query < 0 ? target : target[..query];
-        return path.Contains("%2F", StringComparison.OrdinalIgnoreCase);
+        var bytes = new List<byte>(path.Length);
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '%' && i + 2 < path.Length && byte.TryParse(path.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var escaped))
+            {
+                if (escaped == (byte)'/') return "A path segment holds an encoded '/' (%2F); device and job ids cannot contain '/'";
+                bytes.Add(escaped);
+                i += 2;
+            }
+            else
+            {
+                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(path[i].ToString()));
+            }
+        }
+        return System.Text.Unicode.Utf8.IsValid(bytes.ToArray()) ? null : "The request path's percent-escapes are not UTF-8";
     }
 }

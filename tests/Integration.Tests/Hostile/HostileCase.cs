@@ -14,7 +14,7 @@ namespace Integration.Tests.Hostile;
 /// (otherwise it closes the connection mid-upload, which the client sees as a send failure, not as the 413).
 /// <see cref="ContentType"/> defaults to the SDKs' <c>application/json; charset=utf-8</c> (<c>none</c> sends none),
 /// <see cref="Auth"/> names a defect of <see cref="SasDefects"/> (default: a valid token) for <see cref="Policy"/>
-/// (default: iothubowner). An expected status 200 without an ErrorCode marks input that is plain data to a read-only query.
+/// (default: iothubowner). An expected status 200 without an error code marks input that is plain data to a read-only query.
 /// </summary>
 public sealed record HostileCase(
     string Name,
@@ -34,7 +34,11 @@ public sealed record HostileCase(
 {
     public sealed record Fill(string Repeat, int Count);
 
-    public sealed record Expectation(int Status, string? ErrorCode);
+    /// <summary>
+    /// <see cref="ErrorCode"/>: a format-A error. <see cref="BulkErrorCode"/>: a bulk import's per-device refusal, answered as
+    /// <c>{"isSuccessful":false,"errors":[{"errorCode":...}]}</c> (iothub-spec §6.2).
+    /// </summary>
+    public sealed record Expectation(int Status, string? ErrorCode, string? BulkErrorCode);
 
     /// <summary>The category is the name up to its first '/', e.g. <c>sas/expired</c>.</summary>
     public string Category => Name.Split('/')[0];

@@ -39,7 +39,8 @@ public sealed class HostileInputSpecs(SystemUnderTest system)
         var cases = HostileCase.Load();
 
         Assert.Empty(cases.GroupBy(c => c.Name).Where(g => g.Count() > 1).Select(g => g.Key));
-        Assert.All(cases, c => Assert.True(c.Expect.Status == 200 || c.Expect.ErrorCode is not null, $"{c.Name} expects an error without a code"));
+        Assert.All(cases, c => Assert.True(c.Expect.Status == 200 || c.Expect.ErrorCode is not null || c.Expect.BulkErrorCode is not null,
+            $"{c.Name} expects an error without a code"));
     }
 
     private sealed record CorpusRun(IReadOnlyList<HostileCase> Cases, IReadOnlyList<string> Mismatches, DatabaseSnapshot Before, DatabaseSnapshot After);
@@ -96,6 +97,9 @@ public sealed class HostileInputSpecs(SystemUnderTest system)
 
         var got = $"{(int)response.Status} {response.Header("iothub-errorcode")}: {Shorten(response.Text)}";
         if ((int)response.Status != c.Expect.Status) return $"expected {c.Expect.Status} {c.Expect.ErrorCode} but got {got}";
+        if (c.Expect.BulkErrorCode is { } bulkCode)
+            return BulkRefusal(response.Text) is { } refused && refused.Contains(bulkCode) ? null
+                : $"expected a bulk result refusing with {bulkCode} but got {got}";
         if (c.Expect.ErrorCode is not { } code) return null;
         if (response.Header("iothub-errorcode") != code) return $"expected header iothub-errorcode: {code} but got {got}";
         JsonNode? body;
@@ -111,6 +115,20 @@ public sealed class HostileInputSpecs(SystemUnderTest system)
             || (string?)body["ExceptionMessage"] is not { } exception || !exception.StartsWith("Tracking ID:", StringComparison.Ordinal))
             return $"expected a format-A body with ErrorCode:{code} but got {got}";
         return null;
+    }
+
+    private static IReadOnlyList<string>? BulkRefusal(string text)
+    {
+        try
+        {
+            var body = JsonNode.Parse(text);
+            return (bool?)body?["isSuccessful"] == false && body["errors"] is JsonArray errors
+                ? errors.Select(e => (string?)e?["errorCode"] ?? "").ToList() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private HttpRequestMessage Request(HostileCase c, string device, string missing)

@@ -4,8 +4,8 @@ using IotHubJobs.ServiceDefaults;
 namespace Gateway.Limits;
 
 /// <summary>
-/// Request checks before anything is forwarded: a well-formed <c>api-version</c> (400 InvalidProtocolVersion)
-/// and a body no larger than <c>Gateway:MaxRequestBodyBytes</c> (413, default 256 KiB; Kestrel enforces the same
+/// Request checks before anything is forwarded: a well-formed <c>api-version</c> (400 InvalidProtocolVersion),
+/// a path whose escapes decode to UTF-8 and never to <c>/</c> (400 ArgumentInvalid) and a body no larger than <c>Gateway:MaxRequestBodyBytes</c> (413, default 256 KiB; Kestrel enforces the same
 /// limit on bodies without Content-Length).
 /// </summary>
 public static class RequestLimits
@@ -39,6 +39,11 @@ public static class RequestLimits
                 "The api-version query parameter must look like 2021-04-12");
             return;
         }
+        if (AmbiguousPath(context) is { } reason)
+        {
+            await IotHubErrorResponse.WriteAsync(context, IotHubError.ArgumentInvalid, reason);
+            return;
+        }
         var max = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
         if (max is not null && context.Request.ContentLength > max)
         {
@@ -48,4 +53,31 @@ public static class RequestLimits
         }
         await next(context);
     });
+
+    /// <summary>
+    /// Kestrel decodes the path's escapes except <c>%2F</c> and those that are not UTF-8 (<c>%FF</c>), which it keeps as
+    /// text. After it, <c>a%2Fb</c> (the id "a/b", as the SDKs encode it) and <c>a%252Fb</c> (the id "a%2Fb") look alike,
+    /// and jobs-api would register "a%2Fb" for both; likewise "%FF". Only the raw request target still tells them apart.
+    /// </summary>
+    private static string? AmbiguousPath(HttpContext context)
+    {
+        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        var query = target.IndexOf('?');
+        var path = query < 0 ? target : target[..query];
+        var bytes = new List<byte>(path.Length);
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '%' && i + 2 < path.Length && byte.TryParse(path.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var escaped))
+            {
+                if (escaped == (byte)'/') return "A path segment holds an encoded '/' (%2F); device and job ids cannot contain '/'";
+                bytes.Add(escaped);
+                i += 2;
+            }
+            else
+            {
+                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(path[i].ToString()));
+            }
+        }
+        return System.Text.Unicode.Utf8.IsValid(bytes.ToArray()) ? null : "The request path's percent-escapes are not UTF-8";
+    }
 }

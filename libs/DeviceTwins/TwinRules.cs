@@ -55,7 +55,10 @@ public static class TwinRules
                     ? $"The string value of '{path}' is {bytes} bytes; the limit is {TwinLimits.MaxStringValueBytes}." : null;
             case JsonValueKind.Number:
                 var text = value.ToJsonString();
-                if (text.AsSpan().IndexOfAny('.', 'e', 'E') >= 0) return null; // a floating-point number
+                // Floating-point numbers are doubles in IoT Hub; 1e400 is none (.NET reads it as infinity).
+                if (text.AsSpan().IndexOfAny('.', 'e', 'E') >= 0)
+                    return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+                           && double.IsFinite(d) ? null : $"The number value of '{path}' is outside the range of a double.";
                 return long.TryParse(text, out var n) && Math.Abs(n) <= TwinLimits.MaxIntegerMagnitude ? null
                     : $"The integer value of '{path}' is outside ±{TwinLimits.MaxIntegerMagnitude}.";
             default:

@@ -12,7 +12,7 @@ public static class IotHubPermissions
         if (s is null || s.Length == 0) return AccessRights.None;
         return s[0].ToLowerInvariant() switch
         {
-            "jobs" when s.Length >= 3 && Is(s[1], "v2") => AccessRights.ServiceConnect,
+            "jobs" when s.Length >= 3 && Is(s[1], "v2") => Jobs(method, s),
             "devices" => Devices(method, s),
             "twins" => Twins(method, s),
             _ => AccessRights.None,
@@ -21,6 +21,14 @@ public static class IotHubPermissions
 
     public static bool IsAllowed(AccessRights granted, string method, string path) =>
         (RequiredRights(method, path) & granted) != AccessRights.None;
+
+    /// <summary>Only the jobs v2 operations of iothub-spec §1; any other verb or path under /jobs/v2 is no operation.</summary>
+    private static AccessRights Jobs(string method, string[] s) => s.Length switch
+    {
+        3 when Is(method, "GET") || (Is(method, "PUT") && !Is(s[2], "query")) => AccessRights.ServiceConnect,
+        4 when Is(method, "POST") && Is(s[3], "cancel") => AccessRights.ServiceConnect,
+        _ => AccessRights.None,
+    };
 
     private static AccessRights Devices(string method, string[] s) => s.Length switch
     {

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using IotHubJobs.DeviceTwins;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Http;
 
@@ -22,9 +24,12 @@ public static class BulkDevices
         var parsed = new List<(string Id, string Mode, JsonObject Entry)>();
         foreach (var node in entries)
         {
-            if (node is not JsonObject entry || (string?)entry["id"] is not { } id)
-                return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, "Every entry needs an id.");
+            if (node is not JsonObject entry || entry["id"] is not JsonValue idValue || idValue.GetValueKind() != JsonValueKind.String)
+                return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, "Every entry needs an id (a string).");
+            var id = idValue.GetValue<string>();
             if (!DeviceIdentity.IsValidId(id)) return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, DeviceIdentity.InvalidIdMessage(id));
+            if (TagsProblem(entry["tags"]) is { } problem)
+                return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, $"Device '{id}': {problem}");
             parsed.Add((id, ((string?)entry["importMode"] ?? "createOrUpdate").ToLowerInvariant(), entry));
         }
         if (parsed.GroupBy(p => p.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
@@ -78,6 +83,16 @@ public static class BulkDevices
         var result = new JsonObject { ["isSuccessful"] = errors.Count == 0, ["errors"] = errors, ["warnings"] = new JsonArray() };
         return Results.Text(result.ToJsonString(), IotHubJson.ContentType, statusCode: errors.Count == 0 ? 200 : 400);
     }
+
+    /// <summary>Imported tags obey the twin rules a PATCH of the twin would (iothub-spec §5.2).</summary>
+    private static string? TagsProblem(JsonNode? tags) => tags switch
+    {
+        null => null,
+        JsonObject section => TwinRules.Validate(section, "tags") is { } error ? error
+            : SectionSize.Of(section) is var size && size > TwinLimits.MaxTagsBytes ? $"Tags are {size} bytes; the limit is {TwinLimits.MaxTagsBytes}."
+            : null,
+        _ => "'tags' must be a JSON object.",
+    };
 
     private static async Task<JsonObject?> EtagMismatchAsync(DeviceRegistry registry, (string Id, string Mode, JsonObject Entry) p, CancellationToken ct)
     {

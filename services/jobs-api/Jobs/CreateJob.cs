@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.DeviceTwins;
 using IotHubJobs.Query;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Http;
@@ -121,8 +122,16 @@ public static partial class CreateJob
         var hasDesired = twin["properties"]?["desired"] is JsonObject;
         if (!hasTags && !hasDesired)
             return (null, Error(IotHubError.ArgumentInvalid, "updateTwin must hold tags or properties.desired."));
+        // Refused now rather than failing on every device later: the patch obeys the twin rules of a PATCH (iothub-spec §5.2).
+        if ((SectionProblem(twin["tags"] as JsonObject, "tags", TwinLimits.MaxTagsBytes)
+             ?? SectionProblem(twin["properties"]?["desired"] as JsonObject, "properties.desired", TwinLimits.MaxDesiredBytes)) is { } problem)
+            return (null, Error(IotHubError.ArgumentInvalid, $"updateTwin is invalid: {problem}"));
         return (twin.ToJsonString(), null);
     }
+
+    private static string? SectionProblem(JsonObject? section, string path, int maxBytes) => section is null ? null
+        : TwinRules.Validate(section, path)
+          ?? (SectionSize.Of(section) is var size && size > maxBytes ? $"'{path}' is {size} bytes; the limit is {maxBytes}." : null);
 
     private static string? StringOrNull(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : null;

@@ -34,6 +34,7 @@ public sealed class HubClient : IDisposable
         Key = key;
     }
 
+    public string HostName => _hostName;
     public string Policy { get; set; }
     public string Key { get; set; }
 
@@ -48,6 +49,12 @@ public sealed class HubClient : IDisposable
         request.Headers.TryAddWithoutValidation("Authorization", authorization ?? Token());
         if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         configure?.Invoke(request);
+        return await SendAsync(request);
+    }
+
+    /// <summary>Sends the request exactly as built: no token, no api-version, for requests that must be malformed.</summary>
+    public async Task<HubResponse> SendAsync(HttpRequestMessage request)
+    {
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new HubResponse(response.StatusCode, text, response.Headers, response.Content.Headers.ContentType);

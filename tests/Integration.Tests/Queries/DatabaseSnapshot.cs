@@ -3,12 +3,14 @@ using Npgsql;
 namespace Integration.Tests.Queries;
 
 /// <summary>
-/// Row counts and md5 of the ordered content of the tables an injection would aim at, plus the list of tables in the
-/// database. <paramref name="ExcludePrefix"/> leaves out rows whose id starts with it (what the corpus itself creates as data).
+/// Row counts and md5 of the ordered content of the tables an injection or a bad request would change (registry, ledger,
+/// job documents and events, schedules, device invocations), plus the list of tables in the database. <paramref name="ExcludePrefix"/> leaves out rows whose id starts with it (what the corpus itself creates as data).
 /// </summary>
-public sealed record DatabaseSnapshot(string Devices, string DeviceJobs, string JobDocuments, string Tables)
+public sealed record DatabaseSnapshot(string Devices, string DeviceJobs, string JobDocuments, string JobEvents, string Schedules,
+    string Invocations, string Tables)
 {
     public const string JobDocumentTable = "jobs.mt_doc_jobstatus";
+    public const string JobEventTable = "jobs.mt_events";
 
     public static async Task<DatabaseSnapshot> TakeAsync(NpgsqlDataSource database, string excludePrefix)
     {
@@ -17,6 +19,9 @@ public sealed record DatabaseSnapshot(string Devices, string DeviceJobs, string 
             await ContentAsync(database, "registry.devices t where not starts_with(t.device_id, $1)", "t.device_id", excludePrefix),
             await ContentAsync(database, "dispatch.device_jobs t where not starts_with(t.job_id, $1) and not starts_with(t.device_id, $1)", "t.job_id, t.device_id", excludePrefix),
             await ContentAsync(database, $"{JobDocumentTable} t where not starts_with(t.id, $1)", "t.id", excludePrefix),
+            await ContentAsync(database, $"{JobEventTable} t where not starts_with(t.stream_id, $1)", "t.seq_id", excludePrefix),
+            await ContentAsync(database, "scheduler.job_schedules t where not starts_with(t.job_id, $1)", "t.job_id", excludePrefix),
+            await ContentAsync(database, "devicesim.invocations t where not starts_with(coalesce(t.job_id, ''), $1) and not starts_with(t.device_id, $1)", "t.id", excludePrefix),
             await TablesAsync(database));
     }
 

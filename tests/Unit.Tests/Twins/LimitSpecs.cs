@@ -48,7 +48,10 @@ public class LimitSpecs
     [InlineData("123456789012345678901234567890", false)]
     [InlineData("1.5", true)]
     [InlineData("1e300", true)]
-    public void Integers_must_stay_within_2_to_the_52(string number, bool allowed)
+    [InlineData("1e400", false)]
+    [InlineData("-1.5e309", false)]
+    [InlineData("1e-400", true)] // underflows to zero, which a double holds
+    public void Integers_must_stay_within_2_to_the_52_and_other_numbers_within_a_double(string number, bool allowed)
     {
         var error = DesiredError(Json($$"""{"n":{{number}}}"""));
         Assert.Equal(allowed, error is null);

@@ -15,7 +15,6 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
     public const string RequestQueue = "call-device-methods";
     /// <summary>How much longer than the calls' own timeouts a caller waits for the answer (queueing, transport).</summary>
     public static readonly TimeSpan ReplyMargin = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan SendRetryInterval = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<DeviceMethodsCalled>> _pending = new();
 
     /// <summary>The outcomes by device id, or null when no answer came within <paramref name="timeout"/>.</summary>
@@ -29,7 +28,7 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
         try
         {
             await SendAsync(new CallDeviceMethods(callId, replyQueue.Name, deadline, calls), deadline, ct);
-            var answer = await reply.Task.WaitAsync(Remaining(deadline), clock, ct);
+            var answer = await reply.Task.WaitAsync(BrokerOutage.Remaining(deadline, clock), clock, ct);
             return answer.Outcomes.ToDictionary(o => o.DeviceId, StringComparer.Ordinal);
         }
         catch (TimeoutException)
@@ -43,31 +42,12 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
     }
 
     /// <summary>Sends the request, again while the broker is away, until the calls' deadline (then nobody could answer in time).</summary>
-    private async Task SendAsync(CallDeviceMethods request, DateTimeOffset deadline, CancellationToken ct)
-    {
-        while (true)
+    private Task SendAsync(CallDeviceMethods request, DateTimeOffset deadline, CancellationToken ct) =>
+        BrokerOutage.RetryUntilAsync(deadline, clock, async token =>
         {
-            using var timer = new CancellationTokenSource(Remaining(deadline), clock);
-            using var untilDeadline = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
-            try
-            {
-                var endpoint = await send.GetSendEndpoint(new Uri($"queue:{RequestQueue}"));
-                await endpoint.Send(request, untilDeadline.Token);
-                return;
-            }
-            catch (Exception) when (!ct.IsCancellationRequested && Remaining(deadline) > SendRetryInterval)
-            {
-                await Task.Delay(SendRetryInterval, clock, ct);
-            }
-            catch (Exception) when (!ct.IsCancellationRequested)
-            {
-                throw new TimeoutException("The device connection layer could not be reached before the calls' deadline.");
-            }
-        }
-    }
-
-    private TimeSpan Remaining(DateTimeOffset deadline) =>
-        deadline - clock.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            var endpoint = await send.GetSendEndpoint(new Uri($"queue:{RequestQueue}"));
+            await endpoint.Send(request, token);
+        }, ct: ct);
 
     /// <summary>Hands a reply to its waiting caller; replies nobody waits for (the caller timed out or restarted) are dropped.</summary>
     public bool Complete(DeviceMethodsCalled reply) =>

@@ -33,9 +33,19 @@ public sealed class CallDeviceMethodsConsumer(SimulatedDevices devices, Invocati
         // A repeated delivery finds its calls recorded: the devices ran them once and answer them again from the same state.
         await log.RecordAsync(request.CallId, reachable, clock.GetUtcNow(), context.CancellationToken);
 
-        var outcomes = await Task.WhenAll(calls.Select(c => AnswerAsync(c, Of(behaviour, c.DeviceId), context.CancellationToken)));
-        var replyTo = await context.GetSendEndpoint(new Uri($"queue:{request.ReplyQueue}"));
-        await replyTo.Send(new DeviceMethodsCalled(request.CallId, outcomes), context.CancellationToken);
+        // The devices run now: a dropped broker connection (which cancels the delivery) must not lose their answers,
+        // which go out as soon as the broker is back, for as long as the caller waits.
+        var outcomes = await Task.WhenAll(calls.Select(c => AnswerAsync(c, Of(behaviour, c.DeviceId), CancellationToken.None)));
+        var reply = new DeviceMethodsCalled(request.CallId, outcomes);
+        try
+        {
+            await BrokerOutage.RetryUntilAsync(request.ExpiresAt, clock, async token =>
+                await (await context.GetSendEndpoint(new Uri($"queue:{request.ReplyQueue}"))).Send(reply, token));
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("The answer to request {CallId} could not be sent before its caller gave up at {ExpiresAt}", request.CallId, request.ExpiresAt);
+        }
     }
 
     private static SimulatedBehaviour Of(Dictionary<string, SimulatedBehaviour> behaviour, string deviceId) =>

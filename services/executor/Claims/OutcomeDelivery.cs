@@ -1,3 +1,4 @@
+using IotHubJobs.ServiceDefaults;
 using MassTransit;
 
 namespace Executor.Claims;
@@ -9,30 +10,21 @@ namespace Executor.Claims;
 /// </summary>
 public sealed class OutcomeDelivery(TimeProvider clock, ILogger<OutcomeDelivery> logger)
 {
-    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
-
     public async Task PublishAsync(IPublishEndpoint publisher, DeviceJobClaims.Claim claim, params object[] messages)
     {
         foreach (var message in messages)
         {
-            for (var attempt = 1; ; attempt++)
+            try
             {
-                using var untilExpiry = new CancellationTokenSource(Remaining(claim), clock);
-                try
-                {
-                    await publisher.Publish(message, message.GetType(), untilExpiry.Token);
-                    break;
-                }
-                catch (Exception e) when (Remaining(claim) > RetryInterval)
-                {
-                    logger.LogWarning(e, "Publishing {Message} failed (attempt {Attempt}); retrying until the claim expires at {ClaimedUntil}",
-                        message.GetType().Name, attempt, claim.ClaimedUntil);
-                    await Task.Delay(RetryInterval, clock);
-                }
+                await BrokerOutage.RetryUntilAsync(claim.ClaimedUntil, clock, token => publisher.Publish(message, message.GetType(), token),
+                    (e, attempt) => logger.LogWarning(e, "Publishing {Message} failed (attempt {Attempt}); retrying until the claim expires at {ClaimedUntil}",
+                        message.GetType().Name, attempt, claim.ClaimedUntil));
+            }
+            catch (TimeoutException e)
+            {
+                logger.LogError(e, "Gave up publishing {Message}: the claim expired at {ClaimedUntil}", message.GetType().Name, claim.ClaimedUntil);
+                return;
             }
         }
     }
-
-    private TimeSpan Remaining(DeviceJobClaims.Claim claim) =>
-        claim.ClaimedUntil - clock.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 }

@@ -17,6 +17,8 @@ public sealed class PrivateServers(string directory) : ITestServers
         ["IOTHUB_RABBITMQ_DIST_PORT"] = SystemUnderTest.FreePort().ToString(),
         ["IOTHUB_EPMD_PORT"] = SystemUnderTest.FreePort().ToString(),
         ["IOTHUB_RABBITMQ_VHOST"] = "iothub-faults",
+        // Durable, whatever the caller exported: a crash must not lose committed work.
+        ["IOTHUB_PG_FAST"] = "0",
         // A crash, not a polite shutdown: PostgreSQL recovers from its WAL when it starts again.
         ["IOTHUB_PG_STOP_MODE"] = "immediate",
     };

@@ -15,7 +15,7 @@ namespace Integration.Tests.Faults;
 [Collection(SystemCollection.Name)]
 public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITestOutputHelper output) : IClassFixture<SystemOnPrivateServers>
 {
-    private const int Devices = 2000;
+    private const int Devices = StreamingJob.Devices;
     private static readonly TimeSpan OutageLongerThanQuickRetries = TimeSpan.FromSeconds(15);
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
@@ -51,10 +51,7 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
     public async Task A_job_survives_a_PostgreSQL_crash_and_restart_while_it_runs()
     {
         var report = new RecoveryReport(output, "PostgreSQL crash and restart mid-job");
-        await Fleet.CreateStaggeredAsync(system.Hub, $"pg-{_run}", Devices, _run, maxLatencyMs: 8000);
-        var jobId = $"pg-{_run}";
-        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
-        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "completed") >= 200);
+        var jobId = await StreamingJob.StartAsync(system, "pg", _run);
 
         await system.StopPostgresAsync();
         var restart = Stopwatch.StartNew();
@@ -76,10 +73,7 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
     public async Task A_job_survives_a_RabbitMQ_restart_while_it_runs_and_jobs_created_meanwhile_start_after_it()
     {
         var report = new RecoveryReport(output, "RabbitMQ restart mid-job");
-        await Fleet.CreateStaggeredAsync(system.Hub, $"mq-{_run}", Devices, _run, maxLatencyMs: 8000);
-        var jobId = $"mq-{_run}";
-        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
-        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "completed") >= 200);
+        var jobId = await StreamingJob.StartAsync(system, "mq", _run);
 
         var restart = Stopwatch.StartNew();
         await system.StopRabbitMqAsync();

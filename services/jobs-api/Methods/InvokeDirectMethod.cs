@@ -19,6 +19,13 @@ public static class InvokeDirectMethod
     /// <summary>Slack for the round trip through RabbitMQ on top of the device's own timeouts.</summary>
     private static readonly TimeSpan TransportSlack = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The longest a legal call keeps its HTTP request open (both timeouts at their maximum, plus the slack); the
+    /// gateway's proxy timeout (<c>ActivityTimeout</c> in gateway/appsettings.json) must be longer.
+    /// </summary>
+    public static readonly TimeSpan LongestCall = TimeSpan.FromSeconds(
+        DirectMethodRequest.MaxResponseTimeoutInSeconds + DirectMethodRequest.MaxConnectTimeoutInSeconds) + TransportSlack;
+
     public static async Task<IResult> Handle(string deviceId, HttpRequest request, DeviceRegistry registry,
         DeviceCallClient devices, CancellationToken ct)
     {

@@ -39,7 +39,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["IotHub__HostName"] = "localhost",
             ["IotHub__PoliciesFile"] = Path.Combine(system.RunDirectory, "policies.json"),
             ["Gateway__CertificateDirectory"] = certificates,
-            ["ReverseProxy__Clusters__jobs-api__Destinations__primary__Address"] = system.ServiceUrl("jobs-api") + "/",
+            ["ReverseProxy__Clusters__jobs-api__Destinations__primary__Address"] = new Uri(system.ServiceUrl("jobs-api"), "/").ToString(),
         };
         foreach (var (key, value) in settings) environment[key] = value;
         var process = new ServiceProcess(name, GatewayDll(), environment, Path.Combine(system.RunDirectory, $"{name}.log"));

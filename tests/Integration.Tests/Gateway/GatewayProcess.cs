@@ -66,12 +66,17 @@ public sealed class GatewayProcess : IAsyncDisposable
     public HubClient Client(string policy = "iothubowner") =>
         new(new Uri($"https://localhost:{Port}"), Path.Combine(CertificateDirectory, "ca.pem"), "localhost", policy, _system.PolicyKeys[policy]);
 
-    /// <summary>Waits for the process to end by itself (a refused configuration) and returns its log.</summary>
-    public async Task<string> WaitForExitAsync(TimeSpan within)
+    /// <summary>
+    /// Waits for the process to end by itself (a refused configuration) and for <paramref name="expected"/> to reach
+    /// its log — the output is copied asynchronously and may land just after the exit — then returns the log.
+    /// </summary>
+    public async Task<string> WaitForExitAsync(string expected, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
         while (_process.IsRunning && DateTime.UtcNow < deadline) await Task.Delay(100);
-        return _process.IsRunning ? throw new TimeoutException($"{_process.Name} still runs") : _process.ReadLog();
+        if (_process.IsRunning) throw new TimeoutException($"{_process.Name} still runs");
+        while (!_process.ReadLog().Contains(expected, StringComparison.Ordinal) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        return _process.ReadLog();
     }
 
     private async Task WaitUntilReadyAsync()

@@ -30,7 +30,7 @@ public sealed class HttpsOnlySpecs(SystemUnderTest system)
     {
         await using var gateway = GatewayProcess.Start(system, "plain-http-gateway", ("ASPNETCORE_URLS", "http://127.0.0.1:5999"));
 
-        var log = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var log = await gateway.WaitForExitAsync("HTTPS only", TimeSpan.FromSeconds(60));
 
         Assert.Contains("HTTPS only", log);
         Assert.Contains("http://127.0.0.1:5999", log);

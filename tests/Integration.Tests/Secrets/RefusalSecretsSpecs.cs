@@ -7,7 +7,7 @@ namespace Integration.Tests.Secrets;
 
 /// <summary>
 /// A refusal names what is wrong with a credential, never the credential: no 401 answer (body or headers) and no log
-/// line repeats a token, its signature or a key, whatever the client put into the Authorization header.
+/// line or span attribute repeats a token, its signature or a key, whatever the client put into the Authorization header.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class RefusalSecretsSpecs(SystemUnderTest system)
@@ -26,7 +26,8 @@ public sealed class RefusalSecretsSpecs(SystemUnderTest system)
     {
         var ownerKey = system.PolicyKeys["iothubowner"];
         var (authorization, genuineSignature) = Forge(forgery, ownerKey);
-        var answer = await system.Hub.SendAsync(HttpMethod.Get, $"/jobs/v2/forged-{Guid.NewGuid():N}", authorization: authorization);
+        var path = $"/jobs/v2/forged-{Guid.NewGuid():N}";
+        var answer = await system.Hub.SendAsync(HttpMethod.Get, path, authorization: authorization);
 
         Assert.Equal(HttpStatusCode.Unauthorized, answer.Status);
         Assert.Equal("IotHubUnauthorizedAccess", answer.Header("iothub-errorcode"));
@@ -35,6 +36,21 @@ public sealed class RefusalSecretsSpecs(SystemUnderTest system)
         Assert.All(secrets, secret => Assert.DoesNotContain(secret, everythingSent));
         var gatewayLog = system.Services["gateway"].ReadLog();
         Assert.All(secrets, secret => Assert.DoesNotContain(secret, gatewayLog));
+        var span = await RefusalSpanAsync(path);
+        Assert.All(secrets, secret => Assert.DoesNotContain(span.Attributes.Values, value => value.Contains(secret)));
+    }
+
+    /// <summary>The gateway's span of the refused request (spans are exported in batches, within a second or so).</summary>
+    private async Task<OtlpReceiver.Span> RefusalSpanAsync(string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var span = system.Traces.Spans.FirstOrDefault(s => s.Service == "gateway" && s.Attributes.GetValueOrDefault("url.path") == path);
+            if (span is not null) return span;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no gateway span for {path}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>The Authorization header to send, and the signature of the genuine token it was made from.</summary>

@@ -134,7 +134,7 @@ cat <<EOF
 
 IoT hub is running.
   Hub URL:            https://localhost:$HUB_HTTPS_PORT   (CA certificate: $CA_PATH)
-  Connection string:  $CONN
+  Connection string:  $(shown_connection_string)
   Settings written to $IOTHUB_LOCAL_DIR/hub.env; logs in $LOG_DIR
 EOF
 

@@ -78,6 +78,12 @@ write_hub_env() {
   mv -f "$IOTHUB_LOCAL_DIR/hub.env.tmp" "$IOTHUB_LOCAL_DIR/hub.env"
 }
 
+# The connection string for run.sh's banner: in full on a terminal only. Redirected output ends up in log files
+# (bench.sh, test.sh's benchmark smoke), and no key belongs in a log; hub.env always holds it.
+shown_connection_string() {
+  if [ -t 1 ]; then printf '%s' "$CONN"; else printf '(not shown in redirected output; see %s)' "$IOTHUB_LOCAL_DIR/hub.env"; fi
+}
+
 # Primary key of the iothubowner policy (works for the one-policy-per-line layout written above;
 # falls back to python3 for an operator-edited file).
 owner_key() {

@@ -63,6 +63,22 @@ public sealed class KeyFilesOnDiskSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Run_sh_shows_the_connection_string_only_on_a_terminal_so_redirected_output_holds_no_key()
+    {
+        var local = Path.Combine(_folder, ".local");
+        Assert.Equal(0, (await PrepareLikeRunShAsync(local)).ExitCode);
+
+        var (exitCode, banner) = await Bash.RunAsync(". scripts/infra.sh && . scripts/services.sh && infra_init && services_init"
+            + " && write_hub_env && echo \"Connection string:  $(shown_connection_string)\"",
+            ("IOTHUB_LOCAL_DIR", local), ("IOTHUB_REPO_ROOT", RepositoryRoot.Path));
+
+        Assert.True(exitCode == 0, banner);
+        var ownerKey = (string)JsonNode.Parse(File.ReadAllText(Path.Combine(local, "secrets", "policies.json")))!["policies"]![0]!["primaryKey"]!;
+        Assert.DoesNotContain(ownerKey, banner);
+        Assert.Contains("hub.env", banner);
+    }
+
+    [Fact]
     public async Task Run_sh_tightens_key_files_an_operator_loosened()
     {
         var local = Path.Combine(_folder, ".local");

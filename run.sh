@@ -89,9 +89,7 @@ fi
 
 start_postgres
 start_rabbitmq
-ensure_policies
-mkdir -p "$CERT_DIR"
-chmod 700 "$CERT_DIR"
+ensure_key_folders
 
 if [ -n "$BUILD_PID" ]; then
   if ! wait "$BUILD_PID"; then
@@ -130,18 +128,13 @@ start_service gateway "$DLL_GATEWAY" "$HUB_HTTPS_PORT" \
 HEALTH+=("gateway:$HUB_HTTPS_PORT")
 wait_healthy "${HEALTH[@]}"
 
-# hub.env: the connection string and where to find the CA of the gateway's certificate
-CA_PATH="$CERT_DIR/ca.pem"
-case "$CA_PATH" in "$IOTHUB_REPO_ROOT"/*) CA_PATH="${CA_PATH#"$IOTHUB_REPO_ROOT"/}" ;; esac
-CONN="HostName=localhost:$HUB_HTTPS_PORT;SharedAccessKeyName=iothubowner;SharedAccessKey=$(owner_key)"
-(umask 077; printf 'IOTHUB_CONNECTION_STRING=%s\nHUB_URL=%s\nHUB_CA_CERT=%s\n' \
-   "$CONN" "https://localhost:$HUB_HTTPS_PORT" "$CA_PATH" > "$IOTHUB_LOCAL_DIR/hub.env")
+write_hub_env
 
 cat <<EOF
 
 IoT hub is running.
   Hub URL:            https://localhost:$HUB_HTTPS_PORT   (CA certificate: $CA_PATH)
-  Connection string:  $CONN
+  Connection string:  $(shown_connection_string)
   Settings written to $IOTHUB_LOCAL_DIR/hub.env; logs in $LOG_DIR
 EOF
 

@@ -58,6 +58,32 @@ EOF
   chmod 600 "$POLICIES_FILE"
 }
 
+# Where keys live at rest: the policies file (600) in secrets/ (700, made by infra_init) and the
+# gateway's certificate folder (700; the gateway writes its private keys 600 into it).
+ensure_key_folders() {
+  ensure_policies
+  mkdir -p "$CERT_DIR"
+  chmod 700 "$CERT_DIR"
+}
+
+# hub.env (600): the owner connection string — it holds a key — and where to find the gateway's CA.
+# Sets CONN and CA_PATH for the caller's banner.
+write_hub_env() {
+  CA_PATH="$CERT_DIR/ca.pem"
+  case "$CA_PATH" in "$IOTHUB_REPO_ROOT"/*) CA_PATH="${CA_PATH#"$IOTHUB_REPO_ROOT"/}" ;; esac
+  CONN="HostName=localhost:$HUB_HTTPS_PORT;SharedAccessKeyName=iothubowner;SharedAccessKey=$(owner_key)"
+  (umask 077; printf 'IOTHUB_CONNECTION_STRING=%s\nHUB_URL=%s\nHUB_CA_CERT=%s\n' \
+     "$CONN" "https://localhost:$HUB_HTTPS_PORT" "$CA_PATH" > "$IOTHUB_LOCAL_DIR/hub.env.tmp")
+  chmod 600 "$IOTHUB_LOCAL_DIR/hub.env.tmp"
+  mv -f "$IOTHUB_LOCAL_DIR/hub.env.tmp" "$IOTHUB_LOCAL_DIR/hub.env"
+}
+
+# The connection string for run.sh's banner: in full on a terminal only. Redirected output ends up in log files
+# (bench.sh, test.sh's benchmark smoke), and no key belongs in a log; hub.env always holds it.
+shown_connection_string() {
+  if [ -t 1 ]; then printf '%s' "$CONN"; else printf '(not shown in redirected output; see %s)' "$IOTHUB_LOCAL_DIR/hub.env"; fi
+}
+
 # Primary key of the iothubowner policy (works for the one-policy-per-line layout written above;
 # falls back to python3 for an operator-edited file).
 owner_key() {

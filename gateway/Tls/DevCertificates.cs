@@ -31,7 +31,7 @@ public sealed class DevCertificates
 
     public static DevCertificates LoadOrCreate(string directory, string hubHostName, TimeProvider time)
     {
-        Directory.CreateDirectory(directory);
+        CreateOwnerOnlyDirectory(directory);
         using var _ = FolderLock.Acquire(Path.Combine(directory, ".lock"));
         var now = time.GetUtcNow();
         var caCertPath = Path.Combine(directory, CaCertificateFile);
@@ -90,6 +90,16 @@ public sealed class DevCertificates
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(server);
+    }
+
+    /// <summary>
+    /// A folder the gateway creates holds private keys: mode 700 from the start. An existing folder (run.sh's, a
+    /// compose volume) keeps the mode its owner gave it; the key files inside are 600 either way.
+    /// </summary>
+    private static void CreateOwnerOnlyDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+        else Directory.CreateDirectory(directory, OwnerOnly | UnixFileMode.UserExecute);
     }
 
     /// <summary>Written to a temporary file with its final permissions, then moved into place.</summary>

@@ -14,7 +14,7 @@ public sealed class HubHttp(HubEnv hub) : IDisposable
     private static HttpClient Create(HubEnv hub)
     {
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(hub.CaCertificatePath));
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 16 };
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 32 };
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
         {
             if (certificate is null) return false;
@@ -29,13 +29,19 @@ public sealed class HubHttp(HubEnv hub) : IDisposable
 
     public async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body = null)
     {
+        var answer = await SendRawAsync(method, path, body);
+        if ((int)answer.Status is < 200 or > 299) throw new InvalidOperationException($"{method} {path}: {(int)answer.Status} {answer.Text}");
+        return answer.Text.Length == 0 ? null : JsonNode.Parse(answer.Text);
+    }
+
+    /// <summary>Any answer, with the Retry-After a 429 carries.</summary>
+    public async Task<CreationBurst.Answer> SendRawAsync(HttpMethod method, string path, JsonNode? body = null)
+    {
         using var request = new HttpRequestMessage(method, path + (path.Contains('?') ? "&" : "?") + "api-version=2021-04-12");
         request.Headers.TryAddWithoutValidation("Authorization", SharedAccessSignatureBuilder.Create(hub.Connection, TimeSpan.FromHours(1)));
         if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
         using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
-        return text.Length == 0 ? null : JsonNode.Parse(text);
+        return new CreationBurst.Answer(response.StatusCode, response.Headers.RetryAfter?.Delta, await response.Content.ReadAsStringAsync());
     }
 
     public void Dispose() => _http.Dispose();

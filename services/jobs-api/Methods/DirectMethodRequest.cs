@@ -13,6 +13,8 @@ public sealed partial record DirectMethodRequest(string MethodName, string? Payl
 {
     public const int MaxPayloadBytes = 128 * 1024;
     public const int DefaultResponseTimeoutInSeconds = 30;
+    public const int MaxResponseTimeoutInSeconds = 300;
+    public const int MaxConnectTimeoutInSeconds = 300;
 
     // Printable US-ASCII without IoT Hub's separators; job methods (Jobs/CreateJob.cs) use the same rule.
     [GeneratedRegex("""^[!#%&'*+\-.0-9A-Z^_`a-z|~]{1,128}$""")]
@@ -30,9 +32,9 @@ public sealed partial record DirectMethodRequest(string MethodName, string? Payl
         if (payload is not null && System.Text.Encoding.UTF8.GetByteCount(payload) > MaxPayloadBytes)
             return Fail(IotHubError.RequestEntityTooLarge, $"The method payload is larger than {MaxPayloadBytes} bytes.");
 
-        var (response, responseError) = Seconds(m["responseTimeoutInSeconds"], "responseTimeoutInSeconds", DefaultResponseTimeoutInSeconds, 5, 300);
+        var (response, responseError) = Seconds(m["responseTimeoutInSeconds"], "responseTimeoutInSeconds", DefaultResponseTimeoutInSeconds, 5, MaxResponseTimeoutInSeconds);
         if (responseError is not null) return (null, responseError);
-        var (connect, connectError) = Seconds(m["connectTimeoutInSeconds"], "connectTimeoutInSeconds", 0, 0, 300);
+        var (connect, connectError) = Seconds(m["connectTimeoutInSeconds"], "connectTimeoutInSeconds", 0, 0, MaxConnectTimeoutInSeconds);
         if (connectError is not null) return (null, connectError);
         return (new DirectMethodRequest(name, payload, response, connect), null);
     }

@@ -16,6 +16,13 @@ public static class InvokeDirectMethod
     public const string NotOnlineMessage = "Timed out waiting for device to connect.";
     public const string TimedOutMessage = "Timed out waiting for the response from device.";
 
+    /// <summary>
+    /// The longest a legal call keeps its HTTP request open (both timeouts at their maximum, plus the reply margin); the
+    /// gateway's proxy timeout (<c>ActivityTimeout</c> in gateway/appsettings.json) must be longer.
+    /// </summary>
+    public static readonly TimeSpan LongestCall = TimeSpan.FromSeconds(
+        DirectMethodRequest.MaxResponseTimeoutInSeconds + DirectMethodRequest.MaxConnectTimeoutInSeconds) + DeviceCallClient.ReplyMargin;
+
     public static async Task<IResult> Handle(string deviceId, HttpRequest request, DeviceRegistry registry,
         DeviceCallClient devices, CancellationToken ct)
     {

@@ -11,6 +11,8 @@ public sealed class ServiceProcess(string name, string dllPath, IReadOnlyDiction
     public string Name => name;
     public string LogPath => logPath;
     public bool IsRunning => _process is { HasExited: false };
+    /// <summary>The running process's id, for readings from /proc (e.g. peak memory); null when it is not running.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
 
     public void Start()
     {

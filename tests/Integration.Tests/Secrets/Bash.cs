@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using Integration.Tests.Infrastructure;
+
+namespace Integration.Tests.Secrets;
+
+/// <summary>Runs a bash command line in the repository root and returns its exit code and everything it printed.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes and bash: Linux and macOS only
+public static class Bash
+{
+    public static async Task<(int ExitCode, string Output)> RunAsync(string commandLine, params (string Key, string Value)[] environment)
+    {
+        var info = new ProcessStartInfo("bash", ["-c", commandLine])
+        {
+            WorkingDirectory = RepositoryRoot.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    public static UnixFileMode Mode(string path) => File.GetUnixFileMode(path);
+
+    /// <summary>e.g. "700", as <c>stat -c %a</c> prints it.</summary>
+    public static string Octal(string path) => Convert.ToString((int)Mode(path), 8);
+}

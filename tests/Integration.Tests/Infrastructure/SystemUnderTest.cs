@@ -175,7 +175,11 @@ public class SystemUnderTest : IAsyncLifetime
                 ["rights"] = new JsonArray(p.Rights.Select(r => (JsonNode)JsonValue.Create(r)!).ToArray()),
             }).ToArray()),
         };
-        File.WriteAllText(path, json.ToJsonString());
+        // Keys at rest are for the owner only, here as in run.sh.
+        using (var file = new FileStream(path, new FileStreamOptions
+               { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        using (var writer = new StreamWriter(file))
+            writer.Write(json.ToJsonString());
         return keys;
     }
 

@@ -32,16 +32,26 @@ public sealed class SchedulingSpecs(SystemUnderTest system)
     {
         var devices = await Fleet.CreateAsync(system.Hub, $"durable-{_run}", 20, new JsonObject { ["run"] = _run });
         var jobId = $"durable-{_run}";
-        var startTime = DateTimeOffset.UtcNow.AddSeconds(3);
+        // Far enough ahead that both schedulers are surely down before it, even on a loaded machine.
+        var startTime = DateTimeOffset.UtcNow.AddSeconds(10);
         (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'", startTime: startTime))).EnsureStatus(HttpStatusCode.OK);
         await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) == "waiting");
         Assert.Equal("waiting", await Ledger.ScheduleStateAsync(system, jobId));
 
-        await system.Services["scheduler-1"].KillAsync();
-        await system.Services["scheduler-2"].KillAsync();
-        await Ledger.EventuallyAsync(() => Task.FromResult(DateTimeOffset.UtcNow > startTime.AddSeconds(1)));
-        Assert.Equal("waiting", await Ledger.ScheduleStateAsync(system, jobId));
-        await Task.WhenAll(system.RestartAsync("scheduler-1"), system.RestartAsync("scheduler-2"));
+        string? stateWhileDown;
+        try
+        {
+            await system.Services["scheduler-1"].KillAsync();
+            await system.Services["scheduler-2"].KillAsync();
+            await Ledger.EventuallyAsync(() => Task.FromResult(DateTimeOffset.UtcNow > startTime.AddSeconds(1)));
+            stateWhileDown = await Ledger.ScheduleStateAsync(system, jobId);
+        }
+        finally
+        {
+            // Whatever happens, later specs need their schedulers.
+            await Task.WhenAll(system.RestartAsync("scheduler-1"), system.RestartAsync("scheduler-2"));
+        }
+        Assert.Equal("waiting", stateWhileDown);
 
         var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
         Assert.Equal(20, (int)job["deviceJobStatistics"]!["succeededCount"]!);

@@ -176,8 +176,9 @@ public class SystemUnderTest : IAsyncLifetime
             }).ToArray()),
         };
         // Keys at rest are for the owner only, here as in run.sh.
-        using (var file = new FileStream(path, new FileStreamOptions
-               { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var file = new FileStream(path, options))
         using (var writer = new StreamWriter(file))
             writer.Write(json.ToJsonString());
         return keys;

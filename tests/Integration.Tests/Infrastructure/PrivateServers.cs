@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Integration.Tests.Infrastructure;
 
 /// <summary>
@@ -48,22 +46,8 @@ public sealed class PrivateServers(string directory) : ITestServers
     /// <summary>Runs infra.sh functions in bash; they exit non-zero (die) with the reason on stderr.</summary>
     private async Task<string> RunAsync(string commands)
     {
-        var script = Path.Combine(RepositoryRoot.Path, "scripts", "infra.sh");
-        var info = new ProcessStartInfo("bash", ["-c", $". '{script}' && infra_init && {commands}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in _environment) info.Environment[key] = value;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"scripts/infra.sh ({commands}) failed with exit {process.ExitCode}:\n{await stderr}");
-        return await stdout;
+        var (exitCode, output) = await Bash.RunAsync($". scripts/infra.sh && infra_init && {commands}", _environment.Select(e => (e.Key, e.Value)).ToArray());
+        return exitCode == 0 ? output : throw new InvalidOperationException($"scripts/infra.sh ({commands}) failed with exit {exitCode}:\n{output}");
     }
 
     private static string Value(string output, string prefix) =>

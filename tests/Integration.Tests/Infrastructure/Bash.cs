@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using Integration.Tests.Infrastructure;
-
-namespace Integration.Tests.Secrets;
+namespace Integration.Tests.Infrastructure;
 
 /// <summary>Runs a bash command line in the repository root and returns its exit code and everything it printed.</summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes and bash: Linux and macOS only
 public static class Bash
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(string commandLine, params (string Key, string Value)[] environment)
@@ -20,13 +17,12 @@ public static class Bash
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    public static UnixFileMode Mode(string path) => File.GetUnixFileMode(path);
-
     /// <summary>e.g. "700", as <c>stat -c %a</c> prints it.</summary>
-    public static string Octal(string path) => Convert.ToString((int)Mode(path), 8);
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static string Octal(string path) => Convert.ToString((int)File.GetUnixFileMode(path), 8);
 }

@@ -1,12 +1,14 @@
 using Gateway.Proxy;
 using IotHubJobs.ServiceDefaults;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Limits;
 
 /// <summary>
 /// Request checks before anything is forwarded: a well-formed <c>api-version</c> (400 InvalidProtocolVersion)
 /// and a body no larger than <c>Gateway:MaxRequestBodyBytes</c> (413, default 256 KiB; Kestrel enforces the same
-/// limit on bodies without Content-Length).
+/// limit on bodies without Content-Length). A body up to 4 times the limit is read and discarded before the 413, so
+/// the client, still sending, gets the answer rather than a broken connection.
 /// </summary>
 public static class RequestLimits
 {
@@ -39,13 +41,37 @@ public static class RequestLimits
                 "The api-version query parameter must look like 2021-04-12");
             return;
         }
-        var max = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-        if (max is not null && context.Request.ContentLength > max)
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (limit?.MaxRequestBodySize is { } max && context.Request.ContentLength is { } length && length > max)
         {
+            await DiscardBodyAsync(context, limit, length, max);
             await IotHubErrorResponse.WriteAsync(context, IotHubError.RequestEntityTooLarge,
                 $"The request body is larger than {max} bytes");
             return;
         }
         await next(context);
     });
+
+    /// <summary>
+    /// A client still sending its body when the 413 arrives gets a broken pipe instead of the answer (Kestrel closes a
+    /// connection whose body it will not read). A body at most <see cref="DiscardFactor"/> times the limit is therefore
+    /// read and thrown away first — constant memory, a few KB at a time — so the client sees IoT Hub's 413; a larger
+    /// one is refused at once, and the connection closes.
+    /// </summary>
+    private static async Task DiscardBodyAsync(HttpContext context, IHttpMaxRequestBodySizeFeature limit, long length, long max)
+    {
+        if (length > max * DiscardFactor || limit.IsReadOnly) return;
+        limit.MaxRequestBodySize = length;
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted) > 0) { }
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            // the client gave up or sent less than it announced: the 413 is still the answer
+        }
+    }
+
+    private const long DiscardFactor = 4;
 }

@@ -1,12 +1,15 @@
 using Gateway.Proxy;
 using IotHubJobs.ServiceDefaults;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Limits;
 
 /// <summary>
 /// Request checks before anything is forwarded: a well-formed <c>api-version</c> (400 InvalidProtocolVersion),
-/// a path whose escapes decode to UTF-8 and never to <c>/</c> (400 ArgumentInvalid) and a body no larger than <c>Gateway:MaxRequestBodyBytes</c> (413, default 256 KiB; Kestrel enforces the same
-/// limit on bodies without Content-Length).
+/// a path whose escapes decode to UTF-8 and never to <c>/</c> (400 ArgumentInvalid) and a body no larger than
+/// <c>Gateway:MaxRequestBodyBytes</c> (413, default 256 KiB; Kestrel enforces the same limit on bodies without
+/// Content-Length). A body up to 4 times the limit is read and discarded before the 413, so the client, still sending,
+/// gets the answer rather than a broken connection.
 /// </summary>
 public static class RequestLimits
 {
@@ -44,9 +47,10 @@ public static class RequestLimits
             await IotHubErrorResponse.WriteAsync(context, IotHubError.ArgumentInvalid, reason);
             return;
         }
-        var max = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-        if (max is not null && context.Request.ContentLength > max)
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (limit?.MaxRequestBodySize is { } max && context.Request.ContentLength is { } length && length > max)
         {
+            await DiscardBodyAsync(context, limit, length, max);
             await IotHubErrorResponse.WriteAsync(context, IotHubError.RequestEntityTooLarge,
                 $"The request body is larger than {max} bytes");
             return;
@@ -61,7 +65,7 @@ public static class RequestLimits
     /// </summary>
     private static string? AmbiguousPath(HttpContext context)
     {
-        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
         var query = target.IndexOf('?');
         var path = query < 0 ? target : target[..query];
         var bytes = new List<byte>(path.Length);
@@ -80,4 +84,27 @@ public static class RequestLimits
         }
         return System.Text.Unicode.Utf8.IsValid(bytes.ToArray()) ? null : "The request path's percent-escapes are not UTF-8";
     }
+
+    /// <summary>
+    /// A client still sending its body when the 413 arrives gets a broken pipe instead of the answer (Kestrel closes a
+    /// connection whose body it will not read). A body at most <see cref="DiscardFactor"/> times the limit is therefore
+    /// read and thrown away first — constant memory, a few KB at a time — so the client sees IoT Hub's 413; a larger
+    /// one is refused at once, and the connection closes.
+    /// </summary>
+    private static async Task DiscardBodyAsync(HttpContext context, IHttpMaxRequestBodySizeFeature limit, long length, long max)
+    {
+        if (length > max * DiscardFactor || limit.IsReadOnly) return;
+        limit.MaxRequestBodySize = length;
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted) > 0) { }
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            // the client gave up or sent less than it announced: the 413 is still the answer
+        }
+    }
+
+    private const long DiscardFactor = 4;
 }

@@ -33,6 +33,10 @@ public static class Bus
             o.WaitUntilStarted = true;
             o.StartTimeout = TimeSpan.FromSeconds(60);
             o.StopTimeout = TimeSpan.FromSeconds(30);
+            // An endpoint whose broker connection dropped restarts only once its running consumers stopped or were
+            // cancelled. Consumers that finish claimed work ignore cancellation and deliver their results themselves
+            // (BrokerOutage), so waiting 30 s for them only kept the endpoints, and the answers they wait for, away.
+            o.ConsumerStopTimeout = TimeSpan.FromSeconds(3);
         });
         return builder;
     }

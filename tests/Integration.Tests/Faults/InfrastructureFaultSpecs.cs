@@ -64,10 +64,7 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
         await EventuallyAcceptedAsync(() => system.Hub.GetAsync($"/jobs/v2/{jobId}"));
         report.Record("API answering again after the crash", restart.Elapsed);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, whileDown.Status);
-        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
-        report.Record("job completed after the crash", restart.Elapsed);
-
-        report.RecordOutcomes(await KeptPromises.AssertAsync(system, jobId, job, Devices));
+        await KeptPromises.WhenFinishedAsync(system, jobId, Devices, report, restart, "job completed after the crash");
     }
 
     [Fact]
@@ -87,13 +84,8 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
         created.EnsureStatus(HttpStatusCode.OK);
         report.Record("broker started again", restart.Elapsed);
 
-        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
-        report.Record("running job completed", restart.Elapsed);
-        var meanwhile = await Fleet.WaitUntilFinishedAsync(system.Hub, createdMeanwhile);
-        report.Record("job created during the outage completed", restart.Elapsed);
-
-        report.RecordOutcomes(await KeptPromises.AssertAsync(system, jobId, job, Devices));
-        await KeptPromises.AssertAsync(system, createdMeanwhile, meanwhile, Devices / 10);
+        await KeptPromises.WhenFinishedAsync(system, jobId, Devices, report, restart, "running job completed");
+        await KeptPromises.WhenFinishedAsync(system, createdMeanwhile, Devices / 10, report, restart, "job created during the outage completed");
     }
 
     private async Task<HttpStatusCode> ReadinessAsync(string service)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Integration.Tests.Infrastructure;
 using Integration.Tests.Jobs;
@@ -9,6 +10,17 @@ public static class KeptPromises
 {
     /// <summary>The error codes a fault may leave on a device job; anything else means a fault was misreported.</summary>
     public static readonly string[] FaultErrorCodes = ["DeviceNotOnline", "GatewayTimeout", "DeviceOperationOutcomeUnknown"];
+
+    /// <summary>Waits for the job to finish, reports how long it took since <paramref name="since"/> started and its device outcomes, and asserts the promises.</summary>
+    public static async Task<IReadOnlyDictionary<string, Ledger.Row>> WhenFinishedAsync(SystemUnderTest system, string jobId, int deviceCount,
+        RecoveryReport report, Stopwatch since, string measure = "job completed")
+    {
+        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
+        report.Record(measure, since.Elapsed);
+        var rows = await AssertAsync(system, jobId, job, deviceCount);
+        report.RecordOutcomes(rows, $"device jobs ({measure})");
+        return rows;
+    }
 
     public static async Task<IReadOnlyDictionary<string, Ledger.Row>> AssertAsync(SystemUnderTest system, string jobId, JsonNode job, int deviceCount)
     {

@@ -38,11 +38,7 @@ public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper 
         report.Record("schedulers ready again after restart", restart.Elapsed);
         await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Count == Devices);
         report.Record("fan-out finished after restart", restart.Elapsed);
-        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
-        report.Record("job completed after restart", restart.Elapsed);
-
-        var rows = await KeptPromises.AssertAsync(system, jobId, job, Devices);
-        report.RecordOutcomes(rows);
+        var rows = await KeptPromises.WhenFinishedAsync(system, jobId, Devices, report, restart, "job completed after restart");
         Assert.All(rows.Values, r => Assert.Equal("completed", r.Status));
     }
 
@@ -63,11 +59,7 @@ public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper 
         report.Record("jobs-api ready again after restart", restart.Elapsed);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.Status);
         Assert.Equal("ServiceUnavailable", down.Header("iothub-errorcode"));
-        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
-        report.Record("job completed after restart", restart.Elapsed);
-
-        var rows = await KeptPromises.AssertAsync(system, jobId, job, Devices);
-        report.RecordOutcomes(rows);
+        var rows = await KeptPromises.WhenFinishedAsync(system, jobId, Devices, report, restart, "job completed after restart");
         Assert.All(rows.Values, r => Assert.Equal("completed", r.Status));
     }
 
@@ -85,11 +77,7 @@ public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper 
         var restart = Stopwatch.StartNew();
         await system.RestartAsync("device-sim");
         report.Record("device-sim ready again after restart", restart.Elapsed);
-        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
-        report.Record("job completed after restart", restart.Elapsed);
-
-        var rows = await KeptPromises.AssertAsync(system, jobId, job, Devices);
-        report.RecordOutcomes(rows);
+        var rows = await KeptPromises.WhenFinishedAsync(system, jobId, Devices, report, restart, "job completed after restart");
         Assert.Contains(rows.Values, r => r.Status == "completed");
         Assert.All(rows.Values.Where(r => r.Status == "failed"), r => Assert.Equal("DeviceNotOnline", r.ErrorCode));
     }

@@ -14,8 +14,8 @@ public sealed class RecoveryReport(ITestOutputHelper output, string fault)
     public void Record(string measure, TimeSpan took) => Write($"{measure}\t{took.TotalSeconds:F1} s");
 
     /// <summary>What the user sees of the fault in the device jobs: how many completed, and how many failed with which error.</summary>
-    public void RecordOutcomes(IReadOnlyDictionary<string, Ledger.Row> rows) =>
-        Write("device jobs\t" + string.Join(", ", rows.Values.GroupBy(r => r.ErrorCode ?? r.Status).OrderBy(g => g.Key, StringComparer.Ordinal)
+    public void RecordOutcomes(IReadOnlyDictionary<string, Ledger.Row> rows, string of = "device jobs") =>
+        Write(of + "\t" + string.Join(", ", rows.Values.GroupBy(r => r.ErrorCode ?? r.Status).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Count()} {g.Key}")));
 
     private void Write(string measurement)

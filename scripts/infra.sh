@@ -264,6 +264,19 @@ rmq_is_running() {
   rmqctl ping >/dev/null 2>&1
 }
 
+# Starts the node detached and waits until it answers; non-zero when it did not come up.
+boot_rabbitmq_node() {
+  local server="$1" i
+  log "starting RabbitMQ node $(cat "$RMQ_DIR/nodename") on 127.0.0.1:$IOTHUB_RABBITMQ_PORT"
+  rmq_run "$server" -detached >"$LOG_DIR/rabbitmq-start.log" 2>&1 \
+    || { tail -n 30 "$LOG_DIR/rabbitmq-start.log" >&2; die "rabbitmq-server -detached failed"; }
+  # the pid file appears a moment after -detached returns; `await_startup` straight away
+  # can fail before the node registered with epmd, `wait <pidfile>` does not
+  for i in $(seq 1 60); do [ -s "$RMQ_DIR/rabbitmq.pid" ] && break; sleep 0.5; done
+  [ -s "$RMQ_DIR/rabbitmq.pid" ] || return 1
+  rmqctl wait --timeout 90 "$RMQ_DIR/rabbitmq.pid" >>"$LOG_DIR/rabbitmq-start.log" 2>&1
+}
+
 start_rabbitmq() {
   local server
   server="$(rmq_bin rabbitmq-server)" || die "rabbitmq-server not installed"
@@ -325,17 +338,16 @@ EOF
     if is_root; then chown -R rabbitmq: "$RMQ_DIR"; fi
     chmod 600 "$RMQ_DIR/rabbitmq.conf"
     chmod 400 "$RMQ_DIR/home/.erlang.cookie"
-    log "starting RabbitMQ node $(cat "$RMQ_DIR/nodename") on 127.0.0.1:$IOTHUB_RABBITMQ_PORT"
-    rmq_run "$server" -detached >"$LOG_DIR/rabbitmq-start.log" 2>&1 \
-      || { tail -n 30 "$LOG_DIR/rabbitmq-start.log" >&2; die "rabbitmq-server -detached failed"; }
-    # the pid file appears a moment after -detached returns; `await_startup` straight away
-    # can fail before the node registered with epmd, `wait <pidfile>` does not
-    local i
-    for i in $(seq 1 60); do [ -s "$RMQ_DIR/rabbitmq.pid" ] && break; sleep 0.5; done
-    if ! rmqctl wait --timeout 90 "$RMQ_DIR/rabbitmq.pid" >>"$LOG_DIR/rabbitmq-start.log" 2>&1; then
-      tail -n 20 "$LOG_DIR/rabbitmq-start.log" >&2
-      tail -n 30 "$RMQ_DIR"/log/*.log 2>/dev/null >&2
-      die "RabbitMQ did not start (ports $IOTHUB_RABBITMQ_PORT/$IOTHUB_RABBITMQ_DIST_PORT/$IOTHUB_EPMD_PORT in use?)"
+    # A node that never comes up (seen once here: no pid file, nothing logged) gets one more try.
+    if ! boot_rabbitmq_node "$server"; then
+      log "RabbitMQ node did not come up; stopping what started and trying once more"
+      if rmq_pid_is_ours; then kill -KILL "$(cat "$RMQ_DIR/rabbitmq.pid")" 2>/dev/null || true; fi
+      rm -f "$RMQ_DIR/rabbitmq.pid"
+      if ! boot_rabbitmq_node "$server"; then
+        tail -n 20 "$LOG_DIR/rabbitmq-start.log" >&2
+        tail -n 30 "$RMQ_DIR"/log/*.log 2>/dev/null >&2
+        die "RabbitMQ did not start (ports $IOTHUB_RABBITMQ_PORT/$IOTHUB_RABBITMQ_DIST_PORT/$IOTHUB_EPMD_PORT in use?)"
+      fi
     fi
   fi
 

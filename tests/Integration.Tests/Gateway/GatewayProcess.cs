@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Integration.Tests.Infrastructure;
 
 namespace Integration.Tests.Gateway;
@@ -29,7 +27,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Starts the gateway without waiting; <paramref name="settings"/> are environment variables (e.g. <c>Gateway__RateLimits__PermitsPerSecond</c>).</summary>
     public static GatewayProcess Start(SystemUnderTest system, string name, params (string Key, string Value)[] settings)
     {
-        var port = FreePort();
+        var port = SystemUnderTest.FreePort();
         var certificates = Path.Combine(system.RunDirectory, name, "certs");
         var environment = new Dictionary<string, string>
         {
@@ -42,7 +40,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["ReverseProxy__Clusters__jobs-api__Destinations__primary__Address"] = new Uri(system.ServiceUrl("jobs-api"), "/").ToString(),
         };
         foreach (var (key, value) in settings) environment[key] = value;
-        var process = new ServiceProcess(name, GatewayDll(), environment, Path.Combine(system.RunDirectory, $"{name}.log"));
+        var process = new ServiceProcess(name, SystemUnderTest.BuildOutput("gateway/Gateway.dll"), environment, Path.Combine(system.RunDirectory, $"{name}.log"));
         process.Start();
         return new GatewayProcess(system, process, port, certificates);
     }
@@ -52,7 +50,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         var gateway = Start(system, name, settings);
         try
         {
-            await gateway.WaitUntilReadyAsync();
+            await gateway._process.WaitUntilReadyAsync(new Uri($"https://127.0.0.1:{gateway.Port}/health/ready"));
             return gateway;
         }
         catch
@@ -77,40 +75,6 @@ public sealed class GatewayProcess : IAsyncDisposable
         if (_process.IsRunning) throw new TimeoutException($"{_process.Name} still runs");
         while (!_process.ReadLog().Contains(expected, StringComparison.Ordinal) && DateTime.UtcNow < deadline) await Task.Delay(100);
         return _process.ReadLog();
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
-            { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (!_process.IsRunning) throw new InvalidOperationException($"{_process.Name} exited during start-up:\n{_process.ReadLog()}");
-            try
-            {
-                if ((await http.GetAsync($"https://127.0.0.1:{Port}/health/ready")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"{_process.Name} did not become ready:\n{_process.ReadLog()}");
-    }
-
-    /// <summary>The gateway built with the same configuration as this test assembly (as the fixture starts it).</summary>
-    private static string GatewayDll()
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var path = Path.Combine(RepositoryRoot.Path, "gateway", "bin", configuration, "net10.0", "Gateway.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

@@ -44,6 +44,28 @@ public sealed class ServiceProcess(string name, string dllPath, IReadOnlyDiction
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Polls the health URL until it answers 2xx; fails with the log's tail if the process exits or 90 s pass.</summary>
+    public async Task WaitUntilReadyAsync(Uri healthUrl)
+    {
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
+            { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (!IsRunning) throw new InvalidOperationException($"{name} exited during start-up. Log:\n{Tail(ReadLog())}");
+            try
+            {
+                if ((await http.GetAsync(healthUrl)).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"{name} did not become ready. Log:\n{Tail(ReadLog())}");
+    }
+
+    private static string Tail(string log) => log.Length <= 4000 ? log : log[^4000..];
+
     public string ReadLog()
     {
         using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

@@ -95,27 +95,7 @@ public class SystemUnderTest : IAsyncLifetime
         await WaitUntilReadyAsync(service);
     }
 
-    public async Task WaitUntilReadyAsync(string service)
-    {
-        var process = _services[service];
-        var url = new Uri(new Uri(_urls[service]), "/health/ready");
-        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
-            { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (!process.IsRunning)
-                throw new InvalidOperationException($"{service} exited during start-up. Log:\n{Tail(process.ReadLog())}");
-            try
-            {
-                if ((await http.GetAsync(url)).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"{service} did not become ready. Log:\n{Tail(process.ReadLog())}");
-    }
+    public Task WaitUntilReadyAsync(string service) => _services[service].WaitUntilReadyAsync(new Uri(new Uri(_urls[service]), "/health/ready"));
 
     private readonly Dictionary<string, string> _urls = new();
 
@@ -135,7 +115,7 @@ public class SystemUnderTest : IAsyncLifetime
     }
 
     /// <summary>The service dll built with the same configuration as this test assembly.</summary>
-    private static string BuildOutput(string relativeDll)
+    internal static string BuildOutput(string relativeDll)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var folder = Path.GetDirectoryName(relativeDll)!;
@@ -191,7 +171,6 @@ public class SystemUnderTest : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string Tail(string log) => log.Length <= 4000 ? log : log[^4000..];
 }
 
 [CollectionDefinition(Name)]

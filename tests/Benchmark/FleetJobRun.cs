@@ -90,7 +90,7 @@ public sealed class FleetJobRun(BenchOptions options)
     private async Task<bool> InvokedOnceEachAsync(NpgsqlDataSource db, string jobId)
     {
         await using var cmd = db.CreateCommand(
-            "select count(distinct device_id), count(*) from devicesim.invocations where job_id = $1");
+            "select count(distinct device_id), count(*) from devicesim.executions where job_id = $1");
         cmd.Parameters.AddWithValue(jobId);
         await using var reader = await cmd.ExecuteReaderAsync();
         await reader.ReadAsync();

@@ -33,7 +33,7 @@ public sealed class SchedulingSpecs(SystemUnderTest system)
         (await system.Hub.PutAsync($"/jobs/v2/{soon}", Fleet.MethodJob(soon, query, startTime: startTime))).EnsureStatus(HttpStatusCode.OK);
         var job = await Fleet.WaitUntilFinishedAsync(system.Hub, soon);
         Assert.True((await Ledger.EventTypesAsync(system, soon)).Contains("job_scheduled"),
-            "precondition: the start timer was recorded before the start time (10 s after the PUT); here the job was only relayed after it");
+            "precondition: the job was seen scheduled before it started (its start time was 10 s after the PUT), so a waiting timer fired it");
 
         Assert.Equal("completed", (string?)job["status"]);
         var schedule = (await Ledger.ScheduleAsync(system, soon))!;

@@ -96,7 +96,8 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
     {
         var report = new RecoveryReport(output, "broker connections dropped while devices run");
         const int devices = 500;
-        await Fleet.CreateAsync(system.Hub, $"drop-{_run}", devices, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 8000 } });
+        // Slow enough that no device has answered when the broker, which needs a few seconds to run its control tool, closes the connections.
+        await Fleet.CreateAsync(system.Hub, $"drop-{_run}", devices, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 20000 } });
         var jobId = $"drop-{_run}";
         (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
         // Every device claimed and running: its delivery is in device-sim's hands, not yet acknowledged.
@@ -106,6 +107,7 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
         var dropped = Stopwatch.StartNew();
         var closed = await system.CloseBrokerConnectionsAsync();
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(closed, @"Closed [1-9]\d* connections"), $"precondition: the broker closed the services' connections ({closed.Trim()})");
+        Assert.True((await Ledger.CallsNeverAnsweredAsync(system, jobId)).Count == devices, "precondition: every device was still running its call when the connections closed");
         var rows = await KeptPromises.WhenFinishedAsync(system, jobId, devices, report, dropped, "job completed after the drop");
 
         var repeatedAfter = await RepeatedCallsAsync();

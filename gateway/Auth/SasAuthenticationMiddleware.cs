@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using Gateway.Proxy;
 using Gateway.Routing;
 using IotHubJobs.Security;

@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Gateway.Auth;

@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using Gateway.Proxy;
 using IotHubJobs.ServiceDefaults;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using IotHubJobs.ServiceDefaults;
 using Yarp.ReverseProxy.Forwarder;
 

@@ -9,7 +9,7 @@ public static class QueryParser
     public const int MaxQueryLength = QueryLimits.MaxQueryLength;
 
     /// <summary>Parses <c>SELECT ... FROM devices|devices.jobs [WHERE ...] [GROUP BY ...]</c>.</summary>
-    public static QueryStatement Parse(string text)
+    public static QueryStatement Parse(string text, QueryCollections collections)
     {
         CheckLength(text);
         if (string.IsNullOrWhiteSpace(text))
@@ -17,12 +17,10 @@ public static class QueryParser
             throw QueryException.Syntax(1, "the query is empty");
         }
 
-        return Parser.ParseStatement(text);
+        return Parser.ParseStatement(text, collections);
     }
 
-    /// <summary>Parses a job's <c>queryCondition</c> over device twins: a WHERE condition, or <c>*</c> for all devices.</summary>
-    public static Condition ParseCondition(string queryCondition) => ParseCondition(queryCondition, QuerySource.Devices);
-
+    /// <summary>Parses a job's <c>queryCondition</c> over a collection (device twins): a WHERE condition, or <c>*</c> for all devices.</summary>
     public static Condition ParseCondition(string queryCondition, QuerySource source)
     {
         CheckLength(queryCondition);

@@ -12,12 +12,22 @@ public static class Postgres
         configuration.GetConnectionString("postgres")
         ?? throw new InvalidOperationException("ConnectionStrings:postgres is not configured");
 
-    /// <summary>One pooled data source per process, and a readiness check that proves the database answers.</summary>
+    /// <summary>
+    /// One pooled data source per process, a readiness check that proves the database answers, and the schemas of the
+    /// table owners the service uses (<see cref="AddSchema"/>), created before anything runs.
+    /// </summary>
     public static IHostApplicationBuilder AddPostgres(this IHostApplicationBuilder builder)
     {
         builder.Services.AddNpgsqlDataSourceCore(ConnectionString(builder.Configuration));
         builder.Services.AddHostedService<Database.DatabaseSchema>();
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>This service uses the tables of <paramref name="owner"/>, whose DDL is its embedded <paramref name="fileName"/>.</summary>
+    public static IHostApplicationBuilder AddSchema(this IHostApplicationBuilder builder, System.Reflection.Assembly owner, string fileName)
+    {
+        builder.Services.AddSingleton(Database.SchemaScript.Embedded(owner, fileName));
         return builder;
     }
 

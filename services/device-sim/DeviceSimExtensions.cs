@@ -1,7 +1,9 @@
+using IotHubJobs.Messaging;
 using DeviceSim.Devices;
 using DeviceSim.Methods;
 using DeviceSim.Twins;
 using IotHubJobs.Dispatch;
+using IotHubJobs.Registry;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 
@@ -11,7 +13,11 @@ public static class DeviceSimExtensions
 {
     public static IHostApplicationBuilder AddDeviceSim(this IHostApplicationBuilder builder)
     {
-        builder.AddPostgres();
+        builder.AddPostgres()
+            .AddSchema(typeof(DeviceRegistry).Assembly, "registry.sql")
+            .AddSchema(typeof(DeviceJobLedger).Assembly, "dispatch.sql")
+            .AddSchema(typeof(DeviceSimExtensions).Assembly, "devicesim.sql");
+        builder.Services.AddSingleton<DeviceRegistry>();
         builder.Services.AddSingleton<SimulatedDevices>();
         builder.Services.AddSingleton<DeviceCallLog>();
         builder.Services.AddSingleton<DeviceJobClaims>();

@@ -1,3 +1,5 @@
+using IotHubJobs.Registry;
+using IotHubJobs.Messaging;
 using Executor.Methods;
 using Executor.Twins;
 using IotHubJobs.DeviceTwins;
@@ -11,7 +13,9 @@ public static class ExecutorExtensions
 {
     public static IHostApplicationBuilder AddExecutor(this IHostApplicationBuilder builder)
     {
-        builder.AddPostgres();
+        builder.AddPostgres()
+            .AddSchema(typeof(DeviceRegistry).Assembly, "registry.sql")
+            .AddSchema(typeof(DeviceJobLedger).Assembly, "dispatch.sql");
         builder.Services.AddSingleton<DeviceJobClaims>();
         builder.Services.AddSingleton<ClaimedOutcomes>();
         builder.Services.AddSingleton<TwinStore>();

@@ -1,7 +1,9 @@
+using IotHubJobs.Messaging;
 using IotHubJobs.Contracts.Devices;
-using IotHubJobs.DeviceTwins;
+using IotHubJobs.Dispatch;
+using IotHubJobs.Registry;
 using IotHubJobs.ServiceDefaults;
-using IotHubJobs.ServiceDefaults.DeviceCalls;
+using JobsApi.Methods.DeviceCalls;
 using MassTransit;
 using JasperFx;
 using JasperFx.Events;
@@ -21,7 +23,9 @@ public static class JobsApiExtensions
 {
     public static IHostApplicationBuilder AddJobsApi(this IHostApplicationBuilder builder)
     {
-        builder.AddPostgres();
+        builder.AddPostgres()
+            .AddSchema(typeof(DeviceRegistry).Assembly, "registry.sql")
+            .AddSchema(typeof(DeviceJobLedger).Assembly, "dispatch.sql");
         // The bus is registered before the relay and the sweepers: hosted services start in order, and nothing
         // may publish before the bus is connected.
         builder.AddBus(x =>
@@ -41,6 +45,7 @@ public static class JobsApiExtensions
         // escaped the same readable way.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.Services.AddSingleton<DeviceJobLedger>();
+        builder.Services.AddSingleton<JobWriter>();
         builder.Services.AddSingleton<DeviceRegistry>();
         builder.Services.AddSingleton<TwinStore>();
         builder.Services.AddSingleton<DesiredChangeNotifier>();

@@ -1,3 +1,6 @@
+using IotHubJobs.Registry;
+using IotHubJobs.Dispatch;
+using IotHubJobs.Messaging;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 using Scheduler.Fanout;
@@ -9,7 +12,10 @@ public static class SchedulerExtensions
 {
     public static IHostApplicationBuilder AddScheduler(this IHostApplicationBuilder builder)
     {
-        builder.AddPostgres();
+        builder.AddPostgres()
+            .AddSchema(typeof(DeviceRegistry).Assembly, "registry.sql")
+            .AddSchema(typeof(DeviceJobLedger).Assembly, "dispatch.sql")
+            .AddSchema(typeof(SchedulerExtensions).Assembly, "scheduler.sql");
         builder.Services.AddSingleton<SchedulerWakeUp>();
         builder.Services.AddSingleton<StartDueJobs>();
         builder.Services.AddSingleton<FanOutChunk>();

@@ -5,14 +5,12 @@ using IotHubJobs.Query.Evaluation;
 namespace IotHubJobs.Query;
 
 /// <summary>
-/// Runs queries over JSON items in memory: the reference semantics the SQL compiler must agree with,
-/// also used by the device simulator.
+/// Runs queries over JSON items in memory: the reference semantics the SQL compiler must agree with (the query specs
+/// compare both on the same fleet).
 /// </summary>
 public static class Evaluator
 {
-    /// <summary>True when the twin satisfies the condition (undefined counts as not satisfied).</summary>
-    public static bool Matches(Condition condition, JsonNode twin) => Matches(condition, twin, QuerySource.Devices);
-
+    /// <summary>True when the item satisfies the condition (undefined counts as not satisfied).</summary>
     public static bool Matches(Condition condition, JsonNode item, QuerySource source) => Evaluate(condition, item, source) == true;
 
     /// <summary>The three-valued result: true, false, or null for undefined.</summary>

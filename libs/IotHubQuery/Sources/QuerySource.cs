@@ -46,61 +46,6 @@ public sealed class QuerySource
     /// <summary>False when only <c>SELECT *</c> is allowed (no projections, aggregates or GROUP BY).</summary>
     public bool AllowsProjections { get; init; } = true;
 
-    public static QuerySource Devices { get; } = new()
-    {
-        Collection = "devices",
-        Table = "registry.devices",
-        Document = "twin",
-        DocumentHasContainmentIndex = true,
-        Fields = [new SourceField("deviceId", "device_id", FieldKind.Text)],
-        CanonicalNames =
-        [
-            "deviceId", "etag", "deviceEtag", "status", "statusReason", "statusUpdateTime", "connectionState",
-            "lastActivityTime", "cloudToDeviceMessageCount", "authenticationType", "x509Thumbprint", "modelId",
-            "version", "capabilities", "capabilities.iotEdge", "tags", "properties", "properties.desired",
-            "properties.reported",
-        ],
-        SelectAllSql = "twin",
-        SelectAllKind = QueryItemKind.Twin,
-        OrderBySql = "device_id",
-        KeyProperties = ["deviceId"],
-    };
-
-    public static QuerySource DeviceJobs { get; } = new()
-    {
-        Collection = "devices.jobs",
-        Table = "dispatch.device_jobs",
-        Fields =
-        [
-            new SourceField("deviceId", "device_id", FieldKind.Text),
-            new SourceField("jobId", "job_id", FieldKind.Text),
-            new SourceField("jobType", "job_type", FieldKind.Text),
-            new SourceField("status", "status", FieldKind.Text),
-            new SourceField("startTimeUtc", "start_utc", FieldKind.Timestamp),
-            new SourceField("endTimeUtc", "end_utc", FieldKind.Timestamp),
-            new SourceField("createdDateTimeUtc", "created_utc", FieldKind.Timestamp),
-            new SourceField("lastUpdatedDateTimeUtc", "last_updated_utc", FieldKind.Timestamp),
-            new SourceField("outcome", "coalesce(outcome, '{\"deviceMethodResponse\":null}'::jsonb)", FieldKind.Json),
-            new SourceField("error", "coalesce(error, 'null'::jsonb)", FieldKind.Json),
-        ],
-        CanonicalNames =
-        [
-            "deviceId", "jobId", "jobType", "status", "startTimeUtc", "endTimeUtc", "createdDateTimeUtc",
-            "lastUpdatedDateTimeUtc", "outcome", "outcome.deviceMethodResponse", "error", "error.code",
-            "error.description",
-        ],
-        NameAliases = new Dictionary<string, string>
-        {
-            ["createdTimeUtc"] = "createdDateTimeUtc",
-            ["lastUpdatedTimeUtc"] = "lastUpdatedDateTimeUtc",
-        },
-        PathPrefix = ["devices", "jobs"],
-        SelectAllKind = QueryItemKind.DeviceJob,
-        OrderBySql = "job_id, device_id",
-        KeyProperties = ["jobId", "deviceId"],
-        AllowsProjections = false,
-    };
-
     /// <summary>The <c>SELECT *</c> item SQL.</summary>
     public string SelectAllItemSql =>
         SelectAllSql ?? "jsonb_build_object(" + string.Join(", ", Fields.Select(f => $"'{f.Name}', {f.JsonSql}")) + ")";

@@ -42,28 +42,28 @@ internal sealed class Parser
         [">="] = ComparisonOperator.GreaterOrEqual,
     };
 
-    private static readonly QuerySource[] KnownSources = [QuerySource.Devices, QuerySource.DeviceJobs];
-
     private readonly IReadOnlyList<Token> _tokens;
+    private readonly IReadOnlyList<QuerySource> _collections;
     private QuerySource _source;
     private int _index;
     private int _depth;
 
-    private Parser(IReadOnlyList<Token> tokens, QuerySource source)
+    private Parser(IReadOnlyList<Token> tokens, QuerySource source, IReadOnlyList<QuerySource> collections)
     {
         _tokens = tokens;
         _source = source;
+        _collections = collections;
     }
 
-    public static QueryStatement ParseStatement(string text)
+    public static QueryStatement ParseStatement(string text, QueryCollections collections)
     {
-        var parser = new Parser(Lexer.Tokenize(text), QuerySource.Devices);
+        var parser = new Parser(Lexer.Tokenize(text), collections.Devices, collections.All);
         return parser.Statement();
     }
 
     public static Condition ParseCondition(string text, QuerySource source)
     {
-        var parser = new Parser(Lexer.Tokenize(text), source);
+        var parser = new Parser(Lexer.Tokenize(text), source, [source]);
         if (parser.Current.IsKeyword("SELECT"))
         {
             throw QueryException.Syntax(parser.Current.Position, "a job condition is only the WHERE part of a query, without SELECT ... FROM ... WHERE");
@@ -221,7 +221,7 @@ internal sealed class Parser
         while (AcceptSymbol("."));
 
         var collection = string.Join('.', names);
-        var source = KnownSources.FirstOrDefault(s => string.Equals(s.Collection, collection, StringComparison.OrdinalIgnoreCase));
+        var source = _collections.FirstOrDefault(s => string.Equals(s.Collection, collection, StringComparison.OrdinalIgnoreCase));
         if (source is not null)
         {
             return source;

@@ -1,7 +1,6 @@
 using IotHubJobs.Dispatch;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.ServiceDefaults;
-using IotHubJobs.ServiceDefaults.DeviceCalls;
 using MassTransit;
 
 namespace DeviceSim.Methods;
@@ -45,7 +44,7 @@ public sealed class CallDeviceMethodsConsumerDefinition : ConsumerDefinition<Cal
     {
         Endpoint(e =>
         {
-            e.Name = DeviceCallClient.RequestQueue;
+            e.Name = DeviceLayerQueues.SimulatedDevices;
             e.PrefetchCount = 64;
             e.ConcurrentMessageLimit = 64;
         });

@@ -2,7 +2,6 @@ using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Dispatch;
 using IotHubJobs.ServiceDefaults;
-using IotHubJobs.ServiceDefaults.DeviceCalls;
 using MassTransit;
 
 namespace DeviceSim.Methods;
@@ -66,7 +65,7 @@ public sealed class DeliverJobMethodConsumerDefinition : ConsumerDefinition<Deli
     {
         Endpoint(e =>
         {
-            e.Name = DeviceCallClient.RequestQueue;
+            e.Name = DeviceLayerQueues.SimulatedDevices;
             e.PrefetchCount = 64;
             e.ConcurrentMessageLimit = 64;
         });

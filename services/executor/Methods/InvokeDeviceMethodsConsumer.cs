@@ -1,7 +1,6 @@
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.ServiceDefaults;
-using IotHubJobs.ServiceDefaults.DeviceCalls;
 using MassTransit;
 
 namespace Executor.Methods;
@@ -24,7 +23,7 @@ public sealed class InvokeDeviceMethodsConsumer : IConsumer<InvokeDeviceMethods>
 
         var delivery = new DeliverJobMethod(NewId.NextGuid(), command.JobId, command.Method, command.DeviceIds);
         // Nothing is claimed here: a failed send leaves the message to be delivered again, with nothing lost.
-        var holder = await context.GetSendEndpoint(new Uri($"queue:{DeviceCallClient.RequestQueue}"));
+        var holder = await context.GetSendEndpoint(new Uri($"queue:{DeviceLayerQueues.SimulatedDevices}"));
         await holder.Send(delivery, context.CancellationToken);
     }
 }

@@ -1,3 +1,5 @@
+using IotHubJobs.Registry;
+using IotHubJobs.IotHubErrors;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Http;
 

@@ -1,3 +1,5 @@
+using IotHubJobs.Registry;
+using IotHubJobs.IotHubErrors;
 using System.Text.Json.Nodes;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Http;

@@ -1,3 +1,5 @@
+using IotHubJobs.Registry;
+using IotHubJobs.IotHubErrors;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IotHubJobs.Contracts.Jobs;
@@ -64,7 +66,7 @@ public static partial class CreateJob
         try
         {
             // Compiled as the scheduler will compile it, so what it would refuse is a 400 now rather than a failed job later.
-            SqlCompiler.CompileCondition(QueryParser.ParseCondition(query), QuerySource.Devices);
+            SqlCompiler.CompileCondition(QueryParser.ParseCondition(query, DeviceQuerySource.Source), DeviceQuerySource.Source);
         }
         catch (QueryException e)
         {

@@ -1,3 +1,5 @@
+using IotHubJobs.Dispatch;
+using IotHubJobs.IotHubErrors;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Http;

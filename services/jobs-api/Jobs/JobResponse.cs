@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.Dispatch;
 using JobsApi.Http;
 
 namespace JobsApi.Jobs;
@@ -37,7 +38,7 @@ public static class JobResponse
         if (job.FailureReason is { } reason) response["failureReason"] = reason;
         // deviceCount is the number of devices targeted, fixed when the fan-out ended; the four counts come from the
         // device jobs, so a device job lost or doubled shows as a difference instead of being summed away.
-        var stats = job.FinalStatistics ?? (liveStatistics is null ? null : liveStatistics with { DeviceCount = job.DeviceCount ?? liveStatistics.DeviceCount });
+        var stats = job.FinalStatistics ?? liveStatistics?.Targeting(job.DeviceCount);
         if (stats is not null)
             response["deviceJobStatistics"] = new JsonObject
             {

@@ -1,4 +1,5 @@
 using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.Dispatch;
 using Marten;
 using MassTransit;
 using Npgsql;
@@ -64,7 +65,8 @@ public sealed class JobRetention(IDocumentStore store, IPublishEndpoint bus, Tim
             {
                 session.Events.TombstoneStream(jobId);
                 session.HardDelete<JobStatus>(jobId);
-                session.QueueSqlCommand("delete from dispatch.device_jobs where job_id = ?", jobId);
+                var forget = DeviceJobLedger.ForgetJob(jobId);
+                session.QueueSqlCommand(forget.Sql, forget.Parameters);
             }
             await session.SaveChangesAsync(ct);
             removed += expired.Count;

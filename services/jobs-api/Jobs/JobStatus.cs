@@ -18,11 +18,19 @@ public sealed class JobStatus
     public CloudToDeviceMethod? CloudToDeviceMethod { get; set; }
     public string? UpdateTwinJson { get; set; }
     public string? FailureReason { get; set; }
+    /// <summary>How many devices the job targeted, once its target set is final (fan-out ended, or cut by cancel or deadline).</summary>
     public int? DeviceCount { get; set; }
+    /// <summary>Device jobs whose result was recorded (every device's first result counts once).</summary>
+    public int ResultsRecorded { get; set; }
+    /// <summary>When its maxExecutionTimeInSeconds ran out, if it did before the job completed.</summary>
+    public DateTimeOffset? ExecutionTimeElapsedAt { get; set; }
     /// <summary>Frozen at completion; while null, statistics are counted from the device-job ledger.</summary>
     public DeviceJobStatistics? FinalStatistics { get; set; }
 
     public bool IsFinished => JobStatuses.IsFinished(Status);
+
+    /// <summary>A copy to apply events to when a writer must know the job's state after appending them.</summary>
+    public JobStatus Copy() => (JobStatus)MemberwiseClone();
 }
 
 public static class JobStatuses
@@ -39,8 +47,32 @@ public static class JobStatuses
     public static bool IsFinished(string status) => status is Completed or Failed or Cancelled;
 }
 
+/// <summary>
+/// Every change to a job's document is one of these Apply methods; the stream rebuilds the document. Writers that must
+/// know the state after an append (to decide completion) run the same methods through <see cref="Evolve"/>.
+/// </summary>
 public sealed class JobStatusProjection : SingleStreamProjection<JobStatus, string>
 {
+    private static readonly JobStatusProjection Rules = new();
+
+    /// <summary>Applies one event of the job's stream to <paramref name="job"/>, as the projection does.</summary>
+    public static void Evolve(JobStatus job, object e)
+    {
+        switch (e)
+        {
+            case JobScheduled scheduled: Rules.Apply(scheduled, job); break;
+            case JobStarted started: Rules.Apply(started, job); break;
+            case JobTargetsResolved resolved: Rules.Apply(resolved, job); break;
+            case JobDispatchCancelled stopped: Rules.Apply(stopped, job); break;
+            case DeviceJobsCompleted results: Rules.Apply(results, job); break;
+            case JobExecutionTimeElapsed elapsed: Rules.Apply(elapsed, job); break;
+            case JobCompleted completed: Rules.Apply(completed, job); break;
+            case JobFailed failed: Rules.Apply(failed, job); break;
+            case JobCancelled cancelled: Rules.Apply(cancelled, job); break;
+            default: throw new ArgumentException($"{e.GetType().Name} is not an event of a job's stream", nameof(e));
+        }
+    }
+
     public JobStatus Create(JobCreated e) => new()
     {
         Id = e.JobId, Type = e.Type, QueryCondition = e.QueryCondition, CreatedTime = e.CreatedTime,
@@ -60,7 +92,13 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatus, stri
         job.StartedAt = e.StartedAt;
     }
 
-    public void Apply(JobTargetsResolved e, JobStatus job) => job.DeviceCount = e.DeviceCount;
+    public void Apply(JobTargetsResolved e, JobStatus job) => job.DeviceCount ??= e.DeviceCount;
+
+    public void Apply(JobDispatchCancelled e, JobStatus job) => job.DeviceCount ??= e.DeviceCount;
+
+    public void Apply(DeviceJobsCompleted e, JobStatus job) => job.ResultsRecorded += e.Results.Count;
+
+    public void Apply(JobExecutionTimeElapsed e, JobStatus job) => job.ExecutionTimeElapsedAt ??= e.ElapsedAt;
 
     public void Apply(JobCompleted e, JobStatus job)
     {

@@ -1,84 +1,37 @@
-using System.Text.Json.Nodes;
 using IotHubJobs.Contracts.Jobs;
-using Marten;
+using IotHubJobs.Dispatch;
 using MassTransit;
 
 namespace JobsApi.Jobs;
 
 /// <summary>
-/// Records device-job results in batches per job (design decision 3): one transaction appends one
-/// <see cref="DeviceJobsCompleted"/> event holding only results not recorded before, updates their ledger rows,
-/// and completes the job when nothing is left. The stream's row lock serialises writers of one job.
+/// Records device-job results in batches per job (docs/architecture.md, decision 5): one transaction appends one
+/// <see cref="DeviceJobsCompleted"/> event holding only results not recorded before, records them in the ledger, and
+/// completes the job when nothing is left (<see cref="JobWriter"/>).
 /// </summary>
-public sealed class RecordDeviceResults(IDocumentStore store, DeviceJobLedger ledger, TimeProvider clock, ILogger<RecordDeviceResults> logger)
+public sealed class RecordDeviceResults(JobWriter writer, DeviceJobLedger ledger, TimeProvider clock, ILogger<RecordDeviceResults> logger)
     : IConsumer<Batch<DeviceJobsCompleted>>
 {
     public async Task Consume(ConsumeContext<Batch<DeviceJobsCompleted>> context)
     {
         foreach (var job in context.Message.GroupBy(m => m.Message.JobId))
-            await RecordAsync(job.Key, job.SelectMany(m => m.Message.Results).ToList(), context.CancellationToken);
-    }
-
-    private async Task RecordAsync(string jobId, List<DeviceJobResult> results, CancellationToken ct)
-    {
-        await using var session = store.LightweightSession();
-        var stream = await session.Events.FetchForExclusiveWriting<JobStatus>(jobId, ct);
-        if (stream.Aggregate is null)
         {
-            logger.LogWarning("Dropping {Count} results for job {JobId}, which no longer exists", results.Count, jobId);
-            return;
+            var results = job.SelectMany(m => m.Message.Results).DistinctBy(r => r.DeviceId, StringComparer.Ordinal).ToList();
+            var written = await writer.WriteAsync(job.Key, _ => FreshAsync(job.Key, results, context.CancellationToken), context.CancellationToken);
+            if (written is null) logger.LogDebug("No new results among {Count} for job {JobId}", results.Count, job.Key);
         }
-        var unique = results.DistinctBy(r => r.DeviceId, StringComparer.Ordinal).ToList();
-        var unfinished = await ledger.UnfinishedAsync(jobId, unique.Select(r => r.DeviceId).ToList(), ct);
-        var fresh = unique.Where(r => unfinished.ContainsKey(r.DeviceId)).ToList();
-        if (fresh.Count == 0) return;
-
-        var now = clock.GetUtcNow();
-        session.QueueSqlCommand("""
-            update dispatch.device_jobs d
-               set status = case when r.ok then 'completed' else 'failed' end,
-                   start_utc = coalesce(d.start_utc, r.started), end_utc = r.ended, last_updated_utc = ?,
-                   outcome = r.outcome::jsonb, error = r.error::jsonb, claimed_until = null
-              from unnest(?::text[], ?::boolean[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[])
-                   as r(device_id, ok, started, ended, outcome, error)
-             where d.job_id = ? and d.device_id = r.device_id and d.status in ('pending', 'running')
-            """,
-            now.ToUniversalTime(),
-            fresh.Select(r => r.DeviceId).ToArray(),
-            fresh.Select(r => r.Succeeded).ToArray(),
-            fresh.Select(r => r.StartTimeUtc.ToUniversalTime()).ToArray(),
-            fresh.Select(r => r.EndTimeUtc.ToUniversalTime()).ToArray(),
-            fresh.Select(Outcome).ToArray(),
-            fresh.Select(Error).ToArray(),
-            jobId);
-        stream.AppendOne(new DeviceJobsCompleted(jobId, fresh));
-
-        var before = await ledger.CountAsync(jobId, ct);
-        var succeeded = fresh.Count(r => r.Succeeded);
-        var running = fresh.Count(r => unfinished[r.DeviceId] == DeviceJobLedger.Running);
-        var after = before with
-        {
-            SucceededCount = before.SucceededCount + succeeded,
-            FailedCount = before.FailedCount + fresh.Count - succeeded,
-            RunningCount = before.RunningCount - running,
-            PendingCount = before.PendingCount - (fresh.Count - running),
-        };
-        var completed = JobCompletion.AppendIfDone(stream, after, now);
-        await session.SaveChangesAsync(ct);
-        if (!completed) return;
-        JobMetrics.Record("completed", stream.Aggregate!.Type);
-        logger.LogInformation("Job {JobId} completed: {Statistics}", jobId, after);
     }
 
-    private static string? Outcome(DeviceJobResult r) => new JsonObject
+    /// <summary>The first result of a device wins: results of device jobs already finished (or gone) change nothing.</summary>
+    private async Task<JobFacts?> FreshAsync(string jobId, List<DeviceJobResult> results, CancellationToken ct)
     {
-        ["deviceMethodResponse"] = r.MethodStatus is { } status
-            ? new JsonObject { ["status"] = status, ["payload"] = r.MethodPayloadJson is null ? null : JsonNode.Parse(r.MethodPayloadJson) }
-            : null,
-    }.ToJsonString();
-
-    private static string? Error(DeviceJobResult r) =>
-        r.ErrorCode is null ? null : new JsonObject { ["code"] = r.ErrorCode, ["description"] = r.ErrorDescription }.ToJsonString();
+        var unfinished = await ledger.UnfinishedAsync(jobId, results.Select(r => r.DeviceId).ToList(), ct);
+        var fresh = results.Where(r => unfinished.ContainsKey(r.DeviceId)).ToList();
+        if (fresh.Count == 0) return null;
+        var before = await ledger.CountAsync(jobId, ct);
+        return new JobFacts([new DeviceJobsCompleted(jobId, fresh)], [DeviceJobLedger.RecordResults(jobId, fresh, clock.GetUtcNow())],
+            DeviceJobCounts.AfterResults(before, fresh, unfinished));
+    }
 }
 
 public sealed class RecordDeviceResultsDefinition : ConsumerDefinition<RecordDeviceResults>

@@ -1,4 +1,5 @@
 using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.Dispatch;
 using MassTransit;
 using Npgsql;
 
@@ -9,11 +10,12 @@ namespace JobsApi.Jobs;
 /// executor updating a twin) stopped, or could not report before its lease ran out. They are not retried: the device
 /// may already have run the method, and a second invocation is worse than an honest failure.
 /// </summary>
-public sealed class StaleClaimSweeper(NpgsqlDataSource dataSource, IBus bus, TimeProvider clock, ILogger<StaleClaimSweeper> logger)
+public sealed class StaleClaimSweeper(DeviceJobLedger ledger, IBus bus, TimeProvider clock, ILogger<StaleClaimSweeper> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     public const string ErrorCode = "DeviceOperationOutcomeUnknown";
+    private const string Description = "Whoever handled this device stopped, or could not report, before its claim expired; the operation may or may not have run on the device, and it is not run again.";
     /// <summary>Claimants report until their lease ends; a result published just then still needs a moment to be recorded.</summary>
     public static readonly TimeSpan RecordingMargin = TimeSpan.FromSeconds(5);
 
@@ -35,23 +37,13 @@ public sealed class StaleClaimSweeper(NpgsqlDataSource dataSource, IBus bus, Tim
 
     public async Task<int> SweepAsync(CancellationToken ct)
     {
-        await using (var backlog = dataSource.CreateCommand("select count(*) from dispatch.device_jobs where status = 'pending'"))
-            JobMetrics.SetBacklog((long)(await backlog.ExecuteScalarAsync(ct))!);
+        JobMetrics.SetBacklog(await ledger.PendingCountAsync(ct));
         var now = clock.GetUtcNow();
-        await using var cmd = dataSource.CreateCommand("""
-            select job_id, device_id, coalesce(start_utc, $1) from dispatch.device_jobs
-             where status = 'running' and claimed_until < $1 order by claimed_until limit 5000
-            """);
-        cmd.Parameters.AddWithValue((now - RecordingMargin).UtcDateTime);
-        var stale = new List<(string JobId, DeviceJobResult Result)>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-                stale.Add((reader.GetString(0), new DeviceJobResult(reader.GetString(1), false,
-                    new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero), now, null, null, ErrorCode,
-                    "Whoever handled this device stopped, or could not report, before its claim expired; the operation may or may not have run on the device, and it is not run again.")));
+        var stale = await ledger.ExpiredClaimsAsync(now - RecordingMargin, 5000, ct);
         foreach (var job in stale.GroupBy(s => s.JobId))
-            foreach (var chunk in job.Select(s => s.Result).Chunk(500))
-                await bus.Publish(new DeviceJobsCompleted(job.Key, chunk), ct);
+            foreach (var chunk in job.Chunk(500))
+                await bus.Publish(new DeviceJobsCompleted(job.Key, chunk.Select(s => new DeviceJobResult(s.DeviceId, false, s.StartedAt, now,
+                    null, null, ErrorCode, Description)).ToList()), ct);
         if (stale.Count > 0) logger.LogWarning("Failed {Count} device jobs whose claim expired without a result", stale.Count);
         return stale.Count;
     }

@@ -1,9 +1,11 @@
+using IotHubJobs.Registry;
+using IotHubJobs.IotHubErrors;
 using System.Text.Json.Nodes;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Devices;
 using JobsApi.Http;
-using IotHubJobs.ServiceDefaults.DeviceCalls;
+using JobsApi.Methods.DeviceCalls;
 
 namespace JobsApi.Methods;
 

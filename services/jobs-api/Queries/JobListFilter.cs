@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Jobs;

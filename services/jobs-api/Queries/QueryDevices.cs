@@ -1,5 +1,7 @@
+using IotHubJobs.IotHubErrors;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IotHubJobs.Dispatch;
 using IotHubJobs.Query;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Http;
@@ -31,10 +33,10 @@ public static class QueryDevices
         CompiledQuery compiled;
         try
         {
-            var statement = QueryParser.Parse(text!);
+            var statement = QueryParser.Parse(text!, QueryCollectionsOf.Owners);
             // The device jobs of a job past its retention are gone for clients at once, not only when the sweep removes them.
-            var expired = statement.From == QuerySource.DeviceJobs
-                ? new QueryExclusion(QuerySource.DeviceJobs.Collection, "jobId", await retention.ExpiredNotRemovedAsync(session, ct))
+            var expired = statement.From == DeviceJobQuerySource.Source
+                ? new QueryExclusion(DeviceJobQuerySource.Source.Collection, "jobId", await retention.ExpiredNotRemovedAsync(session, ct))
                 : null;
             compiled = SqlCompiler.Compile(statement, expired);
         }

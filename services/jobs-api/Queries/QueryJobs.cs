@@ -1,3 +1,4 @@
+using IotHubJobs.Dispatch;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Query;
 using IotHubJobs.ServiceDefaults;

@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using IotHubJobs.Query;
 using IotHubJobs.ServiceDefaults;
 

@@ -1,3 +1,4 @@
+using IotHubJobs.Registry;
 using JobsApi.Devices;
 using JobsApi.Http;
 

@@ -1,3 +1,4 @@
+using IotHubJobs.Registry;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IotHubJobs.Contracts.Devices;

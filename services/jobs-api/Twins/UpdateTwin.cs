@@ -1,3 +1,5 @@
+using IotHubJobs.Registry;
+using IotHubJobs.IotHubErrors;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.DeviceTwins;
 using IotHubJobs.ServiceDefaults;

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.Dispatch;
 using IotHubJobs.Query;
+using IotHubJobs.Registry;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 using Npgsql;
@@ -40,7 +42,7 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         activity?.SetTag("iothub.job_id", picked.JobId);
         if (picked.UnsentThrough is not null)
         {
-            var devices = await PendingInRangeAsync(conn, tx, picked, ct);
+            var devices = await DeviceJobLedger.PendingBetweenAsync(conn, tx, picked.JobId, picked.UnsentAfter ?? "", picked.UnsentThrough, ct);
             await tx.CommitAsync(ct);
             logger.LogWarning("Re-sending {Count} device commands of job {JobId} whose publication was interrupted", devices.Count, picked.JobId);
             await PublishAsync(picked, devices, picked.UnsentResolved, activity, ct);
@@ -50,24 +52,23 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         List<string> chunk;
         try
         {
-            chunk = await PickAndRecordAsync(conn, tx, picked, now, ct);
+            var condition = QueryParser.ParseCondition(picked.Job.QueryCondition, DeviceQuerySource.Source);
+            chunk = await DeviceRegistry.TargetsAsync(conn, tx, condition, picked.Cursor, picked.StartedAt, ChunkSize, ct);
+            await DeviceJobLedger.RecordPendingAsync(conn, tx, picked.JobId, picked.Job.Type, chunk, now, ct);
         }
         catch (QueryException e)
         {
             logger.LogWarning("Job {JobId} failed: its query does not compile: {Reason}", picked.JobId, e.Message);
-            await SetStateAsync(conn, tx, picked.JobId, ScheduleStates.Failed, picked.Cursor, picked.Dispatched, now, ct);
+            await RecordFailedAsync(conn, tx, picked.JobId, now, ct);
             await tx.CommitAsync(ct);
             await bus.Publish(new JobFailed(picked.JobId, $"The query condition could not be evaluated: {e.Message}", now), ct);
             return true;
         }
 
         var dispatched = picked.Dispatched + chunk.Count;
-        var done = chunk.Count < ChunkSize;
-        int? resolved = done ? dispatched : null;
-        await SetStateAsync(conn, tx, picked.JobId, done ? ScheduleStates.Dispatched : ScheduleStates.Dispatching,
-            chunk.Count > 0 ? chunk[^1] : picked.Cursor, dispatched, now, ct,
-            firstDispatch: chunk.Count > 0 ? now : null, unsentThrough: chunk.Count > 0 || done ? chunk.LastOrDefault() ?? picked.Cursor : null,
-            unsentResolved: resolved);
+        // A chunk shorter than a full one is the last: the target set is final and its size travels with the chunk.
+        int? resolved = chunk.Count < ChunkSize ? dispatched : null;
+        await RecordChunkAsync(conn, tx, picked, chunk, dispatched, resolved, now, ct);
         await tx.CommitAsync(ct);
         await PublishAsync(picked, chunk, resolved, activity, ct);
         activity?.SetTag("iothub.device_count", chunk.Count);
@@ -113,74 +114,39 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         await clear.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<List<string>> PendingInRangeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Picked picked, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            select device_id from dispatch.device_jobs
-             where job_id = $1 and device_id > $2 and device_id <= $3 and status = 'pending' order by device_id
-            """, conn, tx);
-        cmd.Parameters.AddWithValue(picked.JobId);
-        cmd.Parameters.AddWithValue(picked.UnsentAfter ?? "");
-        cmd.Parameters.AddWithValue(picked.UnsentThrough!);
-        var devices = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) devices.Add(reader.GetString(0));
-        return devices;
-    }
-
-    private static async Task<List<string>> PickAndRecordAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Picked picked,
-        DateTimeOffset now, CancellationToken ct)
-    {
-        const int ownParameters = 6;
-        var condition = SqlCompiler.CompileCondition(QueryParser.ParseCondition(picked.Job.QueryCondition), QuerySource.Devices, ownParameters + 1);
-        await using var cmd = new NpgsqlCommand($"""
-            with picked as (
-                select device_id from registry.devices
-                 where device_id > $1 and created_at <= $2 and ({condition.WhereSql})
-                 order by device_id limit $3),
-            recorded as (
-                insert into dispatch.device_jobs (job_id, device_id, job_type, status, created_utc, last_updated_utc)
-                select $4, device_id, $5, 'pending', $6, $6 from picked
-                on conflict do nothing)
-            select device_id from picked order by device_id
-            """, conn, tx);
-        cmd.Parameters.AddWithValue(picked.Cursor);
-        cmd.Parameters.AddWithValue(picked.StartedAt);
-        cmd.Parameters.AddWithValue(ChunkSize);
-        cmd.Parameters.AddWithValue(picked.JobId);
-        cmd.Parameters.AddWithValue(picked.Job.Type);
-        cmd.Parameters.AddWithValue(now.UtcDateTime);
-        foreach (var value in condition.Parameters) cmd.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        var devices = new List<string>(ChunkSize);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) devices.Add(reader.GetString(0));
-        return devices;
-    }
-
     private static object Command(JobCreated job, string[] deviceIds) => job.Type == JobTypes.ScheduleDeviceMethod
         ? new InvokeDeviceMethods(job.JobId, job.CloudToDeviceMethod!, deviceIds)
         : new UpdateDeviceTwins(job.JobId, job.UpdateTwinJson!, deviceIds);
 
-    private static async Task SetStateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId, string state, string cursor,
-        int dispatched, DateTimeOffset now, CancellationToken ct,
-        DateTimeOffset? firstDispatch = null, string? unsentThrough = null, int? unsentResolved = null)
+    /// <summary>
+    /// Advances the cursor past the chunk and records its device range as unsent (cleared once its commands are out);
+    /// for the last chunk (<paramref name="resolved"/> set) the schedule becomes dispatched with its final device count.
+    /// </summary>
+    private static async Task RecordChunkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Picked picked, List<string> chunk,
+        int dispatched, int? resolved, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             update scheduler.job_schedules
-               set unsent_after = case when $7::text is null then null else fanout_cursor end,
-                   unsent_through = $7, unsent_resolved = $8,
-                   state = $2, fanout_cursor = $3, dispatched_count = $4, updated_at = $5,
-                   first_dispatch_at = coalesce(first_dispatch_at, $6)
+               set unsent_after = fanout_cursor, unsent_through = $2, unsent_resolved = $3,
+                   state = $4, fanout_cursor = $2, dispatched_count = $5, updated_at = $6,
+                   first_dispatch_at = case when $7 then coalesce(first_dispatch_at, $6) else first_dispatch_at end
              where job_id = $1
             """, conn, tx);
-        cmd.Parameters.AddWithValue(jobId);
-        cmd.Parameters.AddWithValue(state);
-        cmd.Parameters.AddWithValue(cursor);
+        cmd.Parameters.AddWithValue(picked.JobId);
+        cmd.Parameters.AddWithValue(chunk.Count > 0 ? chunk[^1] : picked.Cursor);
+        cmd.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = resolved, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        cmd.Parameters.AddWithValue(resolved is null ? ScheduleStates.Dispatching : ScheduleStates.Dispatched);
         cmd.Parameters.AddWithValue(dispatched);
         cmd.Parameters.AddWithValue(now.UtcDateTime);
-        cmd.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = firstDispatch?.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = unsentThrough, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = unsentResolved, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        cmd.Parameters.AddWithValue(chunk.Count > 0);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task RecordFailedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("update scheduler.job_schedules set state = 'failed', updated_at = $2 where job_id = $1", conn, tx);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(now.UtcDateTime);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

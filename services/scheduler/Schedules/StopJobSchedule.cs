@@ -1,4 +1,5 @@
 using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.Dispatch;
 using MassTransit;
 using Npgsql;
 
@@ -35,19 +36,9 @@ public sealed class StopJobSchedule(NpgsqlDataSource dataSource, TimeProvider cl
         await upsert.ExecuteNonQueryAsync(context.CancellationToken);
 
         var started = state is ScheduleStates.Dispatching or ScheduleStates.Dispatched;
-        if (started)
-        {
-            await using var cancelPending = new NpgsqlCommand("""
-                update dispatch.device_jobs set status = 'canceled', end_utc = $2, last_updated_utc = $2
-                 where job_id = $1 and status = 'pending'
-                """, conn, tx);
-            cancelPending.Parameters.AddWithValue(jobId);
-            cancelPending.Parameters.AddWithValue(now.UtcDateTime);
-            await cancelPending.ExecuteNonQueryAsync(context.CancellationToken);
-        }
+        var canceled = started ? await DeviceJobLedger.CancelPendingAsync(conn, tx, jobId, now, context.CancellationToken) : 0;
         await tx.CommitAsync(context.CancellationToken);
-        // jobs-api re-checks completion on this: the target set is final and may now have nothing unfinished.
-        if (started) await context.Publish(new JobTargetsResolved(jobId, dispatched, now), context.CancellationToken);
+        if (started) await context.Publish(new JobDispatchCancelled(jobId, dispatched, canceled, now), context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<JobCompleted> context) => RetireAsync(context.Message.JobId, context.CancellationToken);

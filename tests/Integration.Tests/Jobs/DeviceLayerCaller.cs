@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using IotHubJobs.Contracts.Devices;
-using IotHubJobs.ServiceDefaults.DeviceCalls;
 using MassTransit;
 
 namespace Integration.Tests.Jobs;
@@ -36,7 +35,7 @@ public sealed class DeviceLayerCaller : IAsyncDisposable
     }
 
     public async Task SendAsync(CallDeviceMethods request) =>
-        await (await _bus.GetSendEndpoint(new Uri($"queue:{DeviceCallClient.RequestQueue}"))).Send(request);
+        await (await _bus.GetSendEndpoint(new Uri($"queue:{DeviceLayerQueues.SimulatedDevices}"))).Send(request);
 
     public async Task<DeviceMethodsCalled> NextReplyAsync()
     {

@@ -7,7 +7,7 @@ namespace Integration.Tests.Queries;
 
 /// <summary>
 /// A separate database on the test server holding only the colleague's <see cref="FixtureFleet"/>, under the production
-/// schema (schema.sql), so compiled SQL runs on exactly the twins and device jobs the evaluator sees — with their
+/// schema (the registry's and the ledger's own DDL), so compiled SQL runs on exactly the twins and device jobs the evaluator sees — with their
 /// original device ids and no other test's devices in the way. Created once per test run.
 /// </summary>
 public static class FixtureFleetDatabase
@@ -39,8 +39,11 @@ public static class FixtureFleetDatabase
         }
 
         var database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(systemConnectionString) { Database = name }.ConnectionString);
-        var schema = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "libs/ServiceDefaults/Database/schema.sql"));
-        await using (var cmd = database.CreateCommand(schema)) await cmd.ExecuteNonQueryAsync();
+        foreach (var owned in new[] { "libs/Registry/Database/registry.sql", "libs/Dispatch/Database/dispatch.sql" })
+        {
+            await using var cmd = database.CreateCommand(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, owned)));
+            await cmd.ExecuteNonQueryAsync();
+        }
         await LoadTwinsAsync(database);
         await LoadDeviceJobsAsync(database);
         return database;

@@ -1,3 +1,4 @@
+using JobsApi.Queries;
 using System.Text.Json.Nodes;
 using Integration.Tests.Infrastructure;
 using IotHubJobs.Query;
@@ -28,8 +29,8 @@ public sealed class QueryTableOnPostgresSpecs(SystemUnderTest system)
     [MemberData(nameof(Conditions))]
     public async Task Compiled_condition_selects_on_PostgreSQL_exactly_the_devices_the_evaluator_selects(string condition)
     {
-        var parsed = QueryParser.ParseCondition(condition);
-        var fragment = SqlCompiler.CompileCondition(parsed, QuerySource.Devices);
+        var parsed = QueryParser.ParseCondition(condition, QueryCollectionsOf.Owners.Devices);
+        var fragment = SqlCompiler.CompileCondition(parsed, QueryCollectionsOf.Owners.Devices);
         var database = await FixtureFleetDatabase.GetAsync(system);
 
         await using var cmd = database.CreateCommand($"select device_id from registry.devices where {fragment.WhereSql}");
@@ -38,7 +39,7 @@ public sealed class QueryTableOnPostgresSpecs(SystemUnderTest system)
         await using (var reader = await cmd.ExecuteReaderAsync())
             while (await reader.ReadAsync()) fromSql.Add(reader.GetString(0));
 
-        var fromEvaluator = Twins.Where(t => Evaluator.Matches(parsed, t)).Select(t => (string)t["deviceId"]!);
+        var fromEvaluator = Twins.Where(t => Evaluator.Matches(parsed, t, QueryCollectionsOf.Owners.Devices)).Select(t => (string)t["deviceId"]!);
         var expected = QueryCases.Conditions.First(c => c.Condition == condition).ExpectedDeviceIds;
         Assert.Equal(fromEvaluator.Order(StringComparer.Ordinal), fromSql.Order(StringComparer.Ordinal));
         Assert.Equal(expected.Order(StringComparer.Ordinal), fromSql.Order(StringComparer.Ordinal));
@@ -48,7 +49,7 @@ public sealed class QueryTableOnPostgresSpecs(SystemUnderTest system)
     [MemberData(nameof(Statements))]
     public async Task Compiled_statement_returns_on_PostgreSQL_exactly_the_evaluator_items_in_the_same_order(string query)
     {
-        var statement = QueryParser.Parse(query);
+        var statement = QueryParser.Parse(query, QueryCollectionsOf.Owners);
         var page = SqlCompiler.Compile(statement).PageSql(MoreRowsThanTheFixtureHolds);
         var database = await FixtureFleetDatabase.GetAsync(system);
 
@@ -58,7 +59,7 @@ public sealed class QueryTableOnPostgresSpecs(SystemUnderTest system)
         await using (var reader = await cmd.ExecuteReaderAsync())
             while (await reader.ReadAsync()) fromSql.Add(JsonNode.Parse(reader.GetString(0)));
 
-        var fromEvaluator = new JsonArray(Evaluator.Run(statement, statement.From == QuerySource.DeviceJobs ? DeviceJobs : Twins)
+        var fromEvaluator = new JsonArray(Evaluator.Run(statement, statement.From == QueryCollectionsOf.Owners.DeviceJobs ? DeviceJobs : Twins)
             .Select(i => (JsonNode?)i.DeepClone()).ToArray());
         Assert.True(JsonNode.DeepEquals(fromEvaluator, fromSql),
             $"evaluator {fromEvaluator.ToJsonString()}\npostgres  {fromSql.ToJsonString()}");

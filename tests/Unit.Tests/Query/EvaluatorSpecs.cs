@@ -10,7 +10,7 @@ public class EvaluatorSpecs
         """)!;
 
     private static bool? Evaluate(string condition) =>
-        Evaluator.Evaluate(QueryParser.ParseCondition(condition), Twin, QuerySource.Devices);
+        Evaluator.Evaluate(QueryParser.ParseCondition(condition, Collections.Devices), Twin, Collections.Devices);
 
     [Theory]
     [InlineData("tags.missing = 'a'")]
@@ -21,7 +21,7 @@ public class EvaluatorSpecs
     public void Missing_property_never_equals_anything(string condition)
     {
         Assert.Null(Evaluate(condition));
-        Assert.False(Evaluator.Matches(QueryParser.ParseCondition(condition), Twin));
+        Assert.False(Evaluator.Matches(QueryParser.ParseCondition(condition, Collections.Devices), Twin, Collections.Devices));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public class EvaluatorSpecs
     {
         var twins = new[] { "b", "C", "a" }.Select(id => JsonNode.Parse($$"""{"deviceId":"{{id}}"}""")!).ToList();
 
-        var items = Evaluator.Run(QueryParser.Parse("SELECT TOP 2 * FROM devices"), twins);
+        var items = Evaluator.Run(QueryParser.Parse("SELECT TOP 2 * FROM devices", Collections.Owners), twins);
 
         Assert.Equal(["C", "a"], items.Select(i => (string)i["deviceId"]!));
     }
@@ -103,7 +103,7 @@ public class EvaluatorSpecs
     [Fact]
     public void Projection_leaves_out_missing_properties_and_keeps_nulls()
     {
-        var item = Assert.Single(Evaluator.Run(QueryParser.Parse("SELECT tags.missing, tags.nothing AS n, DeviceId FROM devices"), [Twin]));
+        var item = Assert.Single(Evaluator.Run(QueryParser.Parse("SELECT tags.missing, tags.nothing AS n, DeviceId FROM devices", Collections.Owners), [Twin]));
 
         Assert.Equal("""{"n":null,"deviceId":"d1"}""", item.ToJsonString());
     }
@@ -112,9 +112,9 @@ public class EvaluatorSpecs
     public void Device_job_dates_compare_chronologically_not_as_text()
     {
         var job = JsonNode.Parse("""{"jobId":"j","deviceId":"d","createdDateTimeUtc":"2024-05-01T10:00:00.0000000Z"}""")!;
-        var condition = QueryParser.ParseCondition("createdTimeUtc > '2024-05-01T11:00:00+02:00'", QuerySource.DeviceJobs);
+        var condition = QueryParser.ParseCondition("createdTimeUtc > '2024-05-01T11:00:00+02:00'", Collections.DeviceJobs);
 
-        Assert.True(Evaluator.Matches(condition, job, QuerySource.DeviceJobs));
+        Assert.True(Evaluator.Matches(condition, job, Collections.DeviceJobs));
     }
 
     [Fact]
@@ -126,8 +126,8 @@ public class EvaluatorSpecs
             ["tags"] = new JsonObject { ["when"] = JsonValue.Create(new DateTime(2024, 1, 2, 0, 0, 0, DateTimeKind.Utc)), ["big"] = JsonNode.Parse("1e400"), ["n"] = 5 },
         };
 
-        Assert.True(Evaluator.Matches(QueryParser.ParseCondition("STARTSWITH(tags.when, '2024-01-02')"), twin));
-        Assert.True(Evaluator.Matches(QueryParser.ParseCondition("tags.big > 1e20"), twin));
-        Assert.True(Evaluator.Matches(QueryParser.ParseCondition("tags.n = 5"), twin));
+        Assert.True(Evaluator.Matches(QueryParser.ParseCondition("STARTSWITH(tags.when, '2024-01-02')", Collections.Devices), twin, Collections.Devices));
+        Assert.True(Evaluator.Matches(QueryParser.ParseCondition("tags.big > 1e20", Collections.Devices), twin, Collections.Devices));
+        Assert.True(Evaluator.Matches(QueryParser.ParseCondition("tags.n = 5", Collections.Devices), twin, Collections.Devices));
     }
 }

@@ -4,7 +4,7 @@ namespace Unit.Tests.Query;
 
 public class PagingSpecs
 {
-    private static CompiledQuery Compile(string query) => SqlCompiler.Compile(QueryParser.Parse(query));
+    private static CompiledQuery Compile(string query) => SqlCompiler.Compile(QueryParser.Parse(query, Collections.Owners));
 
     [Fact]
     public void A_page_fetches_one_extra_row_to_learn_whether_another_page_exists()

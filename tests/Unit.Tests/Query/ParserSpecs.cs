@@ -6,7 +6,7 @@ namespace Unit.Tests.Query;
 public class ParserSpecs
 {
     private static ComparisonCondition Comparison(string condition, QuerySource? source = null) =>
-        Assert.IsType<ComparisonCondition>(QueryParser.ParseCondition(condition, source ?? QuerySource.Devices));
+        Assert.IsType<ComparisonCondition>(QueryParser.ParseCondition(condition, source ?? Collections.Devices));
 
     private static PropertyPath LeftPath(string condition, QuerySource? source = null) =>
         Assert.IsType<PropertyPath>(Comparison(condition, source).Left);
@@ -31,7 +31,7 @@ public class ParserSpecs
     [InlineData("outcome.deviceMethodResponse.status = 200", "outcome.deviceMethodResponse.status")]
     public void Device_job_paths_drop_the_collection_prefix_and_use_the_record_names(string condition, string expectedPath)
     {
-        Assert.Equal(expectedPath, string.Join('.', LeftPath(condition, QuerySource.DeviceJobs).Segments));
+        Assert.Equal(expectedPath, string.Join('.', LeftPath(condition, Collections.DeviceJobs).Segments));
     }
 
     [Fact]
@@ -71,16 +71,16 @@ public class ParserSpecs
     [InlineData("  *  ")]
     public void Star_means_all_devices(string condition)
     {
-        Assert.Same(ConstantCondition.True, QueryParser.ParseCondition(condition));
+        Assert.Same(ConstantCondition.True, QueryParser.ParseCondition(condition, Collections.Devices));
     }
 
     [Fact]
     public void Keywords_are_case_insensitive()
     {
-        var statement = QueryParser.Parse("select top 3 DeviceId as id from DEVICES where tags.a = 1 Or Not tags.b = 2 group by deviceId");
+        var statement = QueryParser.Parse("select top 3 DeviceId as id from DEVICES where tags.a = 1 Or Not tags.b = 2 group by deviceId", Collections.Owners);
 
         Assert.Equal(3, statement.Top);
-        Assert.Same(QuerySource.Devices, statement.From);
+        Assert.Same(Collections.Devices, statement.From);
         Assert.IsType<OrCondition>(statement.Where);
         Assert.Equal("id", statement.Select[0].Name);
     }
@@ -97,7 +97,7 @@ public class ParserSpecs
     [Fact]
     public void Projections_are_named_by_their_last_segment_unless_aliased()
     {
-        var statement = QueryParser.Parse("SELECT tags.location.region, tags.floor AS f, COUNT() AS n, MAX(tags.p) FROM devices GROUP BY tags.location.region, tags.floor");
+        var statement = QueryParser.Parse("SELECT tags.location.region, tags.floor AS f, COUNT() AS n, MAX(tags.p) FROM devices GROUP BY tags.location.region, tags.floor", Collections.Owners);
 
         Assert.Equal(["region", "f", "n", "$1"], statement.Select.Select(s => s.Name));
     }
@@ -109,20 +109,20 @@ public class ParserSpecs
         var condition = prefix + new string('a', QueryParser.MaxQueryLength - prefix.Length - 1) + "'";
 
         Assert.Equal(QueryParser.MaxQueryLength, condition.Length);
-        Assert.IsType<ComparisonCondition>(QueryParser.ParseCondition(condition));
+        Assert.IsType<ComparisonCondition>(QueryParser.ParseCondition(condition, Collections.Devices));
     }
 
     [Fact]
     public void Null_text_is_an_empty_query_not_a_crash()
     {
-        Assert.Throws<QueryException>(() => QueryParser.Parse(null!));
-        Assert.Throws<QueryException>(() => QueryParser.ParseCondition(null!));
+        Assert.Throws<QueryException>(() => QueryParser.Parse(null!, Collections.Owners));
+        Assert.Throws<QueryException>(() => QueryParser.ParseCondition(null!, Collections.Devices));
     }
 
     [Fact]
     public void Error_position_is_one_based_and_exposed()
     {
-        var error = Assert.Throws<QueryException>(() => QueryParser.ParseCondition("tags.building = AND tags.floor = '3'"));
+        var error = Assert.Throws<QueryException>(() => QueryParser.ParseCondition("tags.building = AND tags.floor = '3'", Collections.Devices));
 
         Assert.Equal(17, error.Position);
         Assert.Equal("expected a value after '=' but found 'AND'", error.Problem);

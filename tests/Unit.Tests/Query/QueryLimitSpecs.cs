@@ -19,14 +19,14 @@ public class QueryLimitSpecs
     /// <summary>Parses, compiles and evaluates a job condition, as jobs-api and the scheduler do.</summary>
     private static (Condition Condition, SqlFragment Sql) Accept(string condition)
     {
-        var parsed = QueryParser.ParseCondition(condition);
-        var sql = SqlCompiler.CompileCondition(parsed, QuerySource.Devices);
-        _ = Twins.Count(t => Evaluator.Matches(parsed, t));
+        var parsed = QueryParser.ParseCondition(condition, Collections.Devices);
+        var sql = SqlCompiler.CompileCondition(parsed, Collections.Devices);
+        _ = Twins.Count(t => Evaluator.Matches(parsed, t, Collections.Devices));
         return (parsed, sql);
     }
 
     private static QueryException Refuse(string condition) =>
-        Assert.Throws<QueryException>(() => QueryParser.ParseCondition(condition));
+        Assert.Throws<QueryException>(() => QueryParser.ParseCondition(condition, Collections.Devices));
 
     /// <summary>"tags" followed by <paramref name="more"/> segments named "a".</summary>
     private static string TagPath(int more) => "tags" + Repeat(".a", more);
@@ -53,8 +53,8 @@ public class QueryLimitSpecs
     {
         var path = TagPath(2999);
 
-        var inQuery = Assert.Throws<QueryException>(() => QueryParser.Parse($"SELECT * FROM devices WHERE {path} = 1"));
-        var inSelect = Assert.Throws<QueryException>(() => QueryParser.Parse($"SELECT {path} FROM devices"));
+        var inQuery = Assert.Throws<QueryException>(() => QueryParser.Parse($"SELECT * FROM devices WHERE {path} = 1", Collections.Owners));
+        var inSelect = Assert.Throws<QueryException>(() => QueryParser.Parse($"SELECT {path} FROM devices", Collections.Owners));
         var inCondition = Refuse(path + " = 1");
 
         Assert.Equal(28 + 68, inQuery.Position);
@@ -65,10 +65,10 @@ public class QueryLimitSpecs
     [Fact]
     public void A_device_job_path_may_have_32_segments_counting_the_collection_prefix()
     {
-        var statement = QueryParser.Parse("SELECT * FROM devices.jobs WHERE devices.jobs.outcome" + Repeat(".a", 29) + " = 1");
+        var statement = QueryParser.Parse("SELECT * FROM devices.jobs WHERE devices.jobs.outcome" + Repeat(".a", 29) + " = 1", Collections.Owners);
 
         _ = SqlCompiler.Compile(statement);
-        Assert.Throws<QueryException>(() => QueryParser.Parse("SELECT * FROM devices.jobs WHERE devices.jobs.outcome" + Repeat(".a", 30) + " = 1"));
+        Assert.Throws<QueryException>(() => QueryParser.Parse("SELECT * FROM devices.jobs WHERE devices.jobs.outcome" + Repeat(".a", 30) + " = 1", Collections.Owners));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class QueryLimitSpecs
     public void Four_thousand_parentheses_are_refused_in_a_query_at_the_33rd()
     {
         var error = Assert.Throws<QueryException>(() =>
-            QueryParser.Parse("SELECT * FROM devices WHERE " + Repeat("(", 4000) + "deviceId = 'x'" + Repeat(")", 4000)));
+            QueryParser.Parse("SELECT * FROM devices WHERE " + Repeat("(", 4000) + "deviceId = 'x'" + Repeat(")", 4000), Collections.Owners));
 
         Assert.Equal(28 + 33, error.Position);
     }
@@ -196,8 +196,8 @@ public class QueryLimitSpecs
         var padded = "SELECT * FROM devices WHERE tags.floor = '3'";
         padded += new string(' ', QueryLimits.MaxQueryLength - padded.Length);
 
-        _ = SqlCompiler.Compile(QueryParser.Parse(padded));
-        var error = Assert.Throws<QueryException>(() => QueryParser.Parse(padded + " "));
+        _ = SqlCompiler.Compile(QueryParser.Parse(padded, Collections.Owners));
+        var error = Assert.Throws<QueryException>(() => QueryParser.Parse(padded + " ", Collections.Owners));
 
         Assert.Equal("Invalid query at position 8193: the query is 8193 characters long; the maximum is 8192", error.Message);
     }
@@ -207,7 +207,7 @@ public class QueryLimitSpecs
     {
         var select = string.Join(", ", Enumerable.Range(0, 300).Select(i => $"tags.floor AS f{i}"));
 
-        var statement = QueryParser.Parse($"SELECT {select} FROM devices WHERE deviceId = 'dev-01'");
+        var statement = QueryParser.Parse($"SELECT {select} FROM devices WHERE deviceId = 'dev-01'", Collections.Owners);
         var query = SqlCompiler.Compile(statement);
 
         Assert.InRange(SqlNesting(query.Sql), 1, 14);

@@ -29,9 +29,9 @@ public class QueryTableSpecs
     [MemberData(nameof(ConditionRows))]
     public void Condition_selects_exactly_the_expected_devices(string condition, string[] expectedIds)
     {
-        var parsed = QueryParser.ParseCondition(condition);
+        var parsed = QueryParser.ParseCondition(condition, Collections.Devices);
 
-        var actual = Twins.Where(t => Evaluator.Matches(parsed, t)).Select(t => (string)t["deviceId"]!);
+        var actual = Twins.Where(t => Evaluator.Matches(parsed, t, Collections.Devices)).Select(t => (string)t["deviceId"]!);
 
         Assert.Equal(expectedIds.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
     }
@@ -41,7 +41,7 @@ public class QueryTableSpecs
     public void Condition_compiles_to_sql_that_only_references_parameters(string condition, string[] expectedIds)
     {
         _ = expectedIds;
-        var fragment = SqlCompiler.CompileCondition(QueryParser.ParseCondition(condition), QuerySource.Devices);
+        var fragment = SqlCompiler.CompileCondition(QueryParser.ParseCondition(condition, Collections.Devices), Collections.Devices);
 
         SqlSafety.AssertOnlyTrustedText(fragment.WhereSql, fragment.Parameters, fragment.FirstParameterIndex);
     }
@@ -50,8 +50,8 @@ public class QueryTableSpecs
     [MemberData(nameof(StatementRows))]
     public void Statement_returns_exactly_the_expected_items(string query, string expectedItemsJson)
     {
-        var statement = QueryParser.Parse(query);
-        var jobs = statement.From == QuerySource.DeviceJobs;
+        var statement = QueryParser.Parse(query, Collections.Owners);
+        var jobs = statement.From == Collections.DeviceJobs;
 
         var items = Evaluator.Run(statement, jobs ? DeviceJobs : Twins);
 
@@ -67,7 +67,7 @@ public class QueryTableSpecs
     public void Statement_compiles_to_sql_that_only_references_parameters(string query, string expectedItemsJson)
     {
         _ = expectedItemsJson;
-        var page = SqlCompiler.Compile(QueryParser.Parse(query)).PageSql(100);
+        var page = SqlCompiler.Compile(QueryParser.Parse(query, Collections.Owners)).PageSql(100);
 
         SqlSafety.AssertOnlyTrustedText(page.Sql, page.Parameters, 1);
     }
@@ -76,7 +76,7 @@ public class QueryTableSpecs
     [MemberData(nameof(InvalidConditionRows))]
     public void Invalid_condition_is_rejected_with_its_position(string condition, string expectedMessage)
     {
-        var error = Assert.Throws<QueryException>(() => QueryParser.ParseCondition(condition));
+        var error = Assert.Throws<QueryException>(() => QueryParser.ParseCondition(condition, Collections.Devices));
 
         Assert.Contains(expectedMessage, error.Message, StringComparison.Ordinal);
     }
@@ -85,7 +85,7 @@ public class QueryTableSpecs
     [MemberData(nameof(InvalidQueryRows))]
     public void Invalid_query_is_rejected_with_its_position(string query, string expectedMessage)
     {
-        var error = Assert.Throws<QueryException>(() => QueryParser.Parse(query));
+        var error = Assert.Throws<QueryException>(() => QueryParser.Parse(query, Collections.Owners));
 
         Assert.Contains(expectedMessage, error.Message, StringComparison.Ordinal);
     }

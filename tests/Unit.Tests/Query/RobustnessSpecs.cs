@@ -39,9 +39,9 @@ public class RobustnessSpecs
             {
                 try
                 {
-                    var condition = QueryParser.ParseCondition(variant);
-                    _ = SqlCompiler.CompileCondition(condition, QuerySource.Devices);
-                    _ = Twins.Count(t => Evaluator.Matches(condition, t));
+                    var condition = QueryParser.ParseCondition(variant, Collections.Devices);
+                    _ = SqlCompiler.CompileCondition(condition, Collections.Devices);
+                    _ = Twins.Count(t => Evaluator.Matches(condition, t, Collections.Devices));
                 }
                 catch (QueryException error)
                 {
@@ -63,7 +63,7 @@ public class RobustnessSpecs
             {
                 try
                 {
-                    var statement = QueryParser.Parse(variant);
+                    var statement = QueryParser.Parse(variant, Collections.Owners);
                     _ = SqlCompiler.Compile(statement).PageSql(5);
                     _ = Evaluator.Run(statement, Twins);
                 }

@@ -5,7 +5,7 @@ namespace Unit.Tests.Query;
 public class SqlCompilerSpecs
 {
     private static SqlFragment Condition(string condition, int firstParameterIndex = 1) =>
-        SqlCompiler.CompileCondition(QueryParser.ParseCondition(condition), QuerySource.Devices, firstParameterIndex);
+        SqlCompiler.CompileCondition(QueryParser.ParseCondition(condition, Collections.Devices), Collections.Devices, firstParameterIndex);
 
     [Fact]
     public void Tag_equality_is_a_gin_indexable_containment_built_from_the_path()
@@ -93,7 +93,7 @@ public class SqlCompilerSpecs
     [Fact]
     public void Device_job_fields_compare_their_typed_columns()
     {
-        var statement = QueryParser.Parse("SELECT * FROM devices.jobs WHERE devices.jobs.jobId = 'j1' AND devices.jobs.createdTimeUtc > '2016-09-01'");
+        var statement = QueryParser.Parse("SELECT * FROM devices.jobs WHERE devices.jobs.jobId = 'j1' AND devices.jobs.createdTimeUtc > '2016-09-01'", Collections.Owners);
 
         var query = SqlCompiler.Compile(statement);
 
@@ -107,7 +107,7 @@ public class SqlCompilerSpecs
     [Fact]
     public void A_date_field_compared_with_something_that_is_not_a_date_is_rejected()
     {
-        var statement = QueryParser.Parse("SELECT * FROM devices.jobs WHERE startTimeUtc > 'yesterday'");
+        var statement = QueryParser.Parse("SELECT * FROM devices.jobs WHERE startTimeUtc > 'yesterday'", Collections.Owners);
 
         var error = Assert.Throws<QueryException>(() => SqlCompiler.Compile(statement));
         Assert.Equal("Invalid query at position 49: 'yesterday' is not a date; write dates like '2016-09-01' or '2016-09-01T10:00:00Z'", error.Message);
@@ -116,9 +116,9 @@ public class SqlCompilerSpecs
     [Fact]
     public void Twin_conditions_cannot_be_compiled_against_device_jobs()
     {
-        var condition = QueryParser.ParseCondition("tags.building = '43'");
+        var condition = QueryParser.ParseCondition("tags.building = '43'", Collections.Devices);
 
-        var error = Assert.Throws<QueryException>(() => SqlCompiler.CompileCondition(condition, QuerySource.DeviceJobs));
+        var error = Assert.Throws<QueryException>(() => SqlCompiler.CompileCondition(condition, Collections.DeviceJobs));
         Assert.Contains("devices.jobs has no property 'tags.building'", error.Message);
     }
 
@@ -129,13 +129,13 @@ public class SqlCompilerSpecs
     [InlineData("SELECT COUNT() AS n FROM devices", QueryItemKind.Raw)]
     public void Item_kind_follows_the_select_and_collection(string query, QueryItemKind expected)
     {
-        Assert.Equal(expected, SqlCompiler.Compile(QueryParser.Parse(query)).ItemKind);
+        Assert.Equal(expected, SqlCompiler.Compile(QueryParser.Parse(query, Collections.Owners)).ItemKind);
     }
 
     [Fact]
     public void Select_all_device_jobs_builds_the_documented_record()
     {
-        var sql = SqlCompiler.Compile(QueryParser.Parse("SELECT * FROM devices.jobs")).Sql;
+        var sql = SqlCompiler.Compile(QueryParser.Parse("SELECT * FROM devices.jobs", Collections.Owners)).Sql;
 
         foreach (var key in new[] { "deviceId", "jobId", "jobType", "status", "startTimeUtc", "endTimeUtc", "createdDateTimeUtc", "lastUpdatedDateTimeUtc", "outcome", "error" })
         {
@@ -150,7 +150,7 @@ public class SqlCompilerSpecs
     [Fact]
     public void Group_by_and_select_share_one_placeholder_so_postgres_sees_the_same_expression()
     {
-        var query = SqlCompiler.Compile(QueryParser.Parse("SELECT COUNT() AS numberOfDevices, tags.floor FROM devices GROUP BY tags.floor"));
+        var query = SqlCompiler.Compile(QueryParser.Parse("SELECT COUNT() AS numberOfDevices, tags.floor FROM devices GROUP BY tags.floor", Collections.Owners));
 
         Assert.Equal(
             "SELECT ('{}'::jsonb || (jsonb_build_object($1::text, count(*)) || (CASE WHEN (twin #> $2::text[]) IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($3::text, (twin #> $2::text[])) END))) AS item FROM registry.devices WHERE TRUE GROUP BY (twin #> $2::text[]) ORDER BY (twin #> $2::text[])",
@@ -193,7 +193,7 @@ public class SqlCompilerSpecs
     public void Alias_names_and_function_arguments_stay_parameters()
     {
         var query = SqlCompiler.Compile(QueryParser.Parse(
-            "SELECT tags.x AS [[n'); drop table t; --]] FROM devices WHERE STARTSWITH(tags.y, 'p''; --') AND ENDSWITH(deviceId, '\\'x')"));
+            "SELECT tags.x AS [[n'); drop table t; --]] FROM devices WHERE STARTSWITH(tags.y, 'p''; --') AND ENDSWITH(deviceId, '\\'x')", Collections.Owners));
         var page = query.PageSql(10);
 
         AssertSqlHasNone(page.Sql, "drop", "n'", "p'", "'x'", ";", "--");
@@ -206,7 +206,7 @@ public class SqlCompilerSpecs
     [Fact]
     public void Top_count_reaches_sql_only_as_a_parameter()
     {
-        var page = SqlCompiler.Compile(QueryParser.Parse("SELECT TOP 7 * FROM devices")).PageSql(100);
+        var page = SqlCompiler.Compile(QueryParser.Parse("SELECT TOP 7 * FROM devices", Collections.Owners)).PageSql(100);
 
         Assert.EndsWith("LIMIT $1::bigint OFFSET $2::bigint", page.Sql);
         Assert.Equal(new object?[] { 7L, 0L }, page.Parameters);

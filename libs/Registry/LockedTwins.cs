@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 
-namespace IotHubJobs.DeviceTwins;
+namespace IotHubJobs.Registry;
 
 /// <summary>
 /// The twins of a batch of devices, row-locked until the transaction ends. Devices missing from the registry are

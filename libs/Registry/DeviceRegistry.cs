@@ -1,9 +1,13 @@
 using System.Text.Json.Nodes;
 using Npgsql;
 
-namespace JobsApi.Devices;
+namespace IotHubJobs.Registry;
 
-/// <summary>SQL over <c>registry.devices</c>; every value travels as a parameter.</summary>
+/// <summary>
+/// The owner of <c>registry.devices</c> (Database/registry.sql): device identities and twins. Batch twin updates are
+/// in <see cref="TwinStore"/>, what the query language reads is <see cref="DeviceQuerySource"/>. Every value travels
+/// as a parameter.
+/// </summary>
 public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
 {
     public sealed record Device(string DeviceId, JsonObject Identity, JsonObject Twin);
@@ -55,5 +59,42 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) deleted.Add(reader.GetString(0));
         return deleted;
+    }
+
+    /// <summary>The steering tags (<c>tags.sim</c>) and status of these devices, for the device simulator.</summary>
+    public async Task<Dictionary<string, (string Status, string? SimJson)>> SimulationTagsAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "select device_id, twin->>'status', (twin->'tags'->'sim')::text from registry.devices where device_id = any($1)");
+        cmd.Parameters.AddWithValue(deviceIds.ToArray());
+        var devices = new Dictionary<string, (string, string?)>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            devices[reader.GetString(0)] = (reader.IsDBNull(1) ? "enabled" : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        return devices;
+    }
+
+    /// <summary>
+    /// The next devices a job targets, in device-id order after <paramref name="after"/>: those matching the job's
+    /// compiled condition that existed at <paramref name="createdBy"/> (devices added later are not targeted).
+    /// </summary>
+    public static async Task<List<string>> TargetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Query.Ast.Condition condition,
+        string after, DateTimeOffset createdBy, int limit, CancellationToken ct)
+    {
+        const int ownParameters = 3;
+        var where = Query.SqlCompiler.CompileCondition(condition, DeviceQuerySource.Source, ownParameters + 1);
+        await using var cmd = new NpgsqlCommand($"""
+            select device_id from registry.devices
+             where device_id > $1 and created_at <= $2 and ({where.WhereSql})
+             order by device_id limit $3
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(after);
+        cmd.Parameters.AddWithValue(createdBy.UtcDateTime);
+        cmd.Parameters.AddWithValue(limit);
+        foreach (var value in where.Parameters) cmd.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        var devices = new List<string>(limit);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) devices.Add(reader.GetString(0));
+        return devices;
     }
 }

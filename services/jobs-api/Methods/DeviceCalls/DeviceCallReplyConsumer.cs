@@ -1,7 +1,7 @@
 using IotHubJobs.Contracts.Devices;
 using MassTransit;
 
-namespace IotHubJobs.ServiceDefaults.DeviceCalls;
+namespace JobsApi.Methods.DeviceCalls;
 
 public sealed class DeviceCallReplyConsumer(DeviceCallClient client) : IConsumer<DeviceMethodsCalled>
 {

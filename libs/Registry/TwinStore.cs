@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
+using IotHubJobs.DeviceTwins;
 using Npgsql;
 
-namespace IotHubJobs.DeviceTwins;
+namespace IotHubJobs.Registry;
 
 /// <summary>
 /// Batch read-modify-write of twins in <c>registry.devices</c>: one transaction locks and loads up to

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace IotHubJobs.ServiceDefaults.DeviceCalls;
+namespace JobsApi.Methods.DeviceCalls;
 
 public static partial class DeviceCallsRegistration
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace IotHubJobs.ServiceDefaults;
+namespace IotHubJobs.Messaging;
 
 public static class Bus
 {

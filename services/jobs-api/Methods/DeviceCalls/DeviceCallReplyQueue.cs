@@ -1,4 +1,4 @@
-namespace IotHubJobs.ServiceDefaults.DeviceCalls;
+namespace JobsApi.Methods.DeviceCalls;
 
 /// <summary>
 /// The name of this process's reply queue: stable per instance (e.g. <c>device-call-replies-executor-1</c>), so a

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace IotHubJobs.ServiceDefaults;
+namespace IotHubJobs.IotHubErrors;
 
 /// <summary>An IoT Hub error: HTTP status, the ErrorCode name and its six-digit number.</summary>
 public sealed record IotHubError(int Status, string Code, int Number)

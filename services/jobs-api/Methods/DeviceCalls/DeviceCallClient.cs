@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using IotHubJobs.Contracts.Devices;
 using MassTransit;
 
-namespace IotHubJobs.ServiceDefaults.DeviceCalls;
+namespace JobsApi.Methods.DeviceCalls;
 
 /// <summary>
 /// Calls devices through the device connection layer and waits for the answer on this process's own durable reply
@@ -13,7 +13,6 @@ namespace IotHubJobs.ServiceDefaults.DeviceCalls;
 /// </summary>
 public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReplyQueue replyQueue, TimeProvider clock)
 {
-    public const string RequestQueue = "call-device-methods";
     /// <summary>How much longer than the calls' own timeouts a caller waits for the answer (queueing, transport).</summary>
     public static readonly TimeSpan ReplyMargin = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<DeviceMethodsCalled>> _pending = new();
@@ -46,7 +45,7 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
     private Task SendAsync(CallDeviceMethods request, DateTimeOffset deadline, CancellationToken ct) =>
         BrokerOutage.RetryUntilAsync(deadline, clock, async token =>
         {
-            var endpoint = await send.GetSendEndpoint(new Uri($"queue:{RequestQueue}"));
+            var endpoint = await send.GetSendEndpoint(new Uri($"queue:{DeviceLayerQueues.SimulatedDevices}"));
             await endpoint.Send(request, token);
         }, ct: ct);
 

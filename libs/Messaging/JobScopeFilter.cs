@@ -3,7 +3,7 @@ using System.Reflection;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
-namespace IotHubJobs.ServiceDefaults;
+namespace IotHubJobs.Messaging;
 
 /// <summary>
 /// Puts the job id of every consumed message that carries one into the log scope and onto the consume span,

@@ -1,0 +1,8 @@
+namespace IotHubJobs.Contracts.Devices;
+
+/// <summary>Where the device layer takes its calls: queue names are part of the wire contract, like the messages.</summary>
+public static class DeviceLayerQueues
+{
+    /// <summary>device-sim's queue, for the simulated devices it holds (direct calls and job deliveries alike).</summary>
+    public const string SimulatedDevices = "call-device-methods";
+}

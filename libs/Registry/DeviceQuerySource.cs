@@ -1,0 +1,27 @@
+using IotHubJobs.Query;
+
+namespace IotHubJobs.Registry;
+
+/// <summary>The query language's <c>devices</c> collection over <c>registry.devices</c>: twins, with the device id in its own column.</summary>
+public static class DeviceQuerySource
+{
+    public static QuerySource Source { get; } = new()
+    {
+        Collection = "devices",
+        Table = "registry.devices",
+        Document = "twin",
+        DocumentHasContainmentIndex = true,
+        Fields = [new SourceField("deviceId", "device_id", FieldKind.Text)],
+        CanonicalNames =
+        [
+            "deviceId", "etag", "deviceEtag", "status", "statusReason", "statusUpdateTime", "connectionState",
+            "lastActivityTime", "cloudToDeviceMessageCount", "authenticationType", "x509Thumbprint", "modelId",
+            "version", "capabilities", "capabilities.iotEdge", "tags", "properties", "properties.desired",
+            "properties.reported",
+        ],
+        SelectAllSql = "twin",
+        SelectAllKind = QueryItemKind.Twin,
+        OrderBySql = "device_id",
+        KeyProperties = ["deviceId"],
+    };
+}

@@ -22,6 +22,8 @@ public sealed class JobStatus
     public int? DeviceCount { get; set; }
     /// <summary>Device jobs whose result was recorded (every device's first result counts once).</summary>
     public int ResultsRecorded { get; set; }
+    /// <summary>When the scheduler stopped dispatching it because it was cancelled after it had started.</summary>
+    public DateTimeOffset? DispatchCancelledAt { get; set; }
     /// <summary>When its maxExecutionTimeInSeconds ran out, if it did before the job completed.</summary>
     public DateTimeOffset? ExecutionTimeElapsedAt { get; set; }
     /// <summary>Frozen at completion; while null, statistics are counted from the device-job ledger.</summary>
@@ -87,14 +89,20 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatus, stri
 
     public void Apply(JobStarted e, JobStatus job)
     {
-        if (job.IsFinished) return;
-        job.Status = JobStatuses.Running;
-        job.StartedAt = e.StartedAt;
+        job.StartedAt ??= e.StartedAt;
+        // The scheduler started it before the cancel reached it (a cancel answered at once froze empty statistics): what
+        // was dispatched counts until it finishes, and JobCompleted freezes the real figures.
+        if (job.Status == JobStatuses.Cancelled && job.FinalStatistics == DeviceJobStatistics.Empty) job.FinalStatistics = null;
+        if (!job.IsFinished) job.Status = JobStatuses.Running;
     }
 
     public void Apply(JobTargetsResolved e, JobStatus job) => job.DeviceCount ??= e.DeviceCount;
 
-    public void Apply(JobDispatchCancelled e, JobStatus job) => job.DeviceCount ??= e.DeviceCount;
+    public void Apply(JobDispatchCancelled e, JobStatus job)
+    {
+        job.DeviceCount ??= e.DeviceCount;
+        job.DispatchCancelledAt ??= e.CancelledAt;
+    }
 
     public void Apply(DeviceJobsCompleted e, JobStatus job) => job.ResultsRecorded += e.Results.Count;
 

@@ -21,9 +21,12 @@ public sealed class RecordJobProgress(JobWriter writer, DeviceJobLedger ledger, 
     public Task Consume(ConsumeContext<JobTargetsResolved> context) => Write(context.Message.JobId, context,
         async job => job.DeviceCount is null ? new JobFacts([context.Message], [], await ledger.CountAsync(job.Id, context.CancellationToken)) : null);
 
-    /// <summary>The scheduler canceled what was still pending: the job completes once its running devices report.</summary>
+    /// <summary>
+    /// The scheduler canceled what was still pending: the job completes once its running devices report. Recorded
+    /// whatever the document shows yet, since it may arrive before the JobStarted that reopens a job cancelled at once.
+    /// </summary>
     public Task Consume(ConsumeContext<JobDispatchCancelled> context) => Write(context.Message.JobId, context,
-        async job => job.FinalStatistics is null ? new JobFacts([context.Message], [], await ledger.CountAsync(job.Id, context.CancellationToken)) : null);
+        async job => job.DispatchCancelledAt is null ? new JobFacts([context.Message], [], await ledger.CountAsync(job.Id, context.CancellationToken)) : null);
 
     public Task Consume(ConsumeContext<JobFailed> context) => Write(context.Message.JobId, context,
         job => Task.FromResult(job.IsFinished ? null : JobFacts.Just(context.Message)));

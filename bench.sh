@@ -156,9 +156,15 @@ compare_run() {
   mkdir -p "$IOTHUB_LOCAL_DIR"
   # an older run.sh prints the connection string, which holds a key: its output goes to an owner-only file
   (umask 077; : >"$IOTHUB_LOCAL_DIR/run.log")
+  # The servers' ports lie in the kernel's ephemeral range (32768-60999), so another program's connection can hold
+  # one for a while (seen: RabbitMQ's listener refused with eaddrinuse): a hub that did not start gets a second try.
   if ! start_fresh_hub "$starter" >>"$IOTHUB_LOCAL_DIR/run.log" 2>&1; then
-    grep -v 'Connection string' "$IOTHUB_LOCAL_DIR/run.log" | tail -n 30 >&2
-    say "the $side hub did not start"; exit 1
+    say "the $side hub did not start; trying once more in 30 s"
+    sleep 30
+    if ! start_fresh_hub "$starter" >>"$IOTHUB_LOCAL_DIR/run.log" 2>&1; then
+      grep -v 'Connection string' "$IOTHUB_LOCAL_DIR/run.log" | tail -n 30 >&2
+      say "the $side hub did not start"; exit 1
+    fi
   fi
   line="$(measure_fleet --side "$side" --commit "$commit")" || rc=$?
   stop_hub "$starter" "$IOTHUB_LOCAL_DIR" "$IOTHUB_PORT_OFFSET"

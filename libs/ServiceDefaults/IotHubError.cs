@@ -26,6 +26,8 @@ public sealed record IotHubError(int Status, string Code, int Number)
     public static readonly IotHubError ServerError = new(500, "ServerError", 500001);
     public static readonly IotHubError ServiceUnavailable = new(503, "ServiceUnavailable", 503001);
     public static readonly IotHubError GatewayTimeout = new(504, "GatewayTimeout", 504101);
+    /// <summary>Ours, not IoT Hub's (docs/reliability.md): a direct method's answer was lost in a fault, so nobody knows whether it ran.</summary>
+    public static readonly IotHubError DeviceOperationOutcomeUnknown = new(504, "DeviceOperationOutcomeUnknown", 504102);
 }
 
 /// <summary>Writes errors the way IoT Hub does (iothub-spec §9.1), so SDKs map them to their own exceptions.</summary>

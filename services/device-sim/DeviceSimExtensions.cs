@@ -1,6 +1,7 @@
 using DeviceSim.Devices;
 using DeviceSim.Methods;
 using DeviceSim.Twins;
+using IotHubJobs.Dispatch;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 
@@ -12,10 +13,14 @@ public static class DeviceSimExtensions
     {
         builder.AddPostgres();
         builder.Services.AddSingleton<SimulatedDevices>();
-        builder.Services.AddSingleton<InvocationLog>();
+        builder.Services.AddSingleton<DeviceCallLog>();
+        builder.Services.AddSingleton<DeviceJobClaims>();
+        builder.Services.AddSingleton<SimulatedCalls>();
+        builder.Services.AddSingleton<ClaimedOutcomes>();
         builder.AddBus(x =>
         {
             x.AddConsumer<CallDeviceMethodsConsumer, CallDeviceMethodsConsumerDefinition>();
+            x.AddConsumer<DeliverJobMethodConsumer, DeliverJobMethodConsumerDefinition>();
             x.AddConsumer<AcknowledgeDesiredPropertiesConsumer, AcknowledgeDesiredPropertiesConsumerDefinition>();
         });
         return builder;

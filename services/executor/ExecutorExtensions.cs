@@ -1,10 +1,8 @@
-using Executor.Claims;
 using Executor.Methods;
 using Executor.Twins;
-using IotHubJobs.Contracts.Devices;
 using IotHubJobs.DeviceTwins;
+using IotHubJobs.Dispatch;
 using IotHubJobs.ServiceDefaults;
-using IotHubJobs.ServiceDefaults.DeviceCalls;
 using MassTransit;
 
 namespace Executor;
@@ -15,13 +13,12 @@ public static class ExecutorExtensions
     {
         builder.AddPostgres();
         builder.Services.AddSingleton<DeviceJobClaims>();
-        builder.Services.AddSingleton<OutcomeDelivery>();
+        builder.Services.AddSingleton<ClaimedOutcomes>();
         builder.Services.AddSingleton<TwinStore>();
         builder.AddBus(x =>
         {
             x.AddConsumer<InvokeDeviceMethodsConsumer, InvokeDeviceMethodsConsumerDefinition>();
             x.AddConsumer<UpdateDeviceTwinsConsumer, UpdateDeviceTwinsConsumerDefinition>();
-            x.AddDeviceCalls(builder.Services, builder.Configuration["Executor:InstanceId"] ?? "executor-" + Environment.MachineName);
         });
         return builder;
     }

@@ -12,11 +12,14 @@ public static class DeviceExecutions
 {
     /// <summary>
     /// Newest design first. A table listed here has one row per method execution on a device, with the columns
-    /// job_id and device_id. devicesim.invocations (services/device-sim/Methods/InvocationLog.cs) is that log from
-    /// the first benchmarked commit on; a design that records each execution elsewhere adds its table at the top.
+    /// job_id and device_id. devicesim.executions is the append-only log of the record-then-run design
+    /// (services/device-sim/Methods/DeviceCallLog.cs; that version drops the older table); devicesim.invocations
+    /// is the log of the versions before it, from the first benchmarked commit (19c01ca) on. A design that records
+    /// executions elsewhere adds its table at the top.
     /// </summary>
     private static readonly string[] ExecutionTables =
     [
+        "devicesim.executions",
         "devicesim.invocations",
     ];
 

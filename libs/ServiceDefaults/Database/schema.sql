@@ -59,15 +59,28 @@ create index if not exists ix_job_schedules_waiting on scheduler.job_schedules (
 create index if not exists ix_job_schedules_active on scheduler.job_schedules (deadline_at) where state in ('dispatching', 'dispatched');
 
 create schema if not exists devicesim;
--- Every method invocation device-sim received, so tests can prove a device was invoked at most once per job.
-create table if not exists devicesim.invocations (
-    id          bigint generated always as identity primary key,
-    job_id      text collate "C",
+-- Every call device-sim received, recorded before it runs: a delivery of the same call id again runs nothing and is
+-- answered from the recorded outcome (services/device-sim/Methods/SimulatedCalls.cs).
+create table if not exists devicesim.calls (
+    call_id     uuid not null,
     device_id   text collate "C" not null,
+    job_id      text collate "C",
     method_name text not null,
-    invoked_at  timestamptz not null
+    received_at timestamptz not null,
+    outcome     jsonb,
+    primary key (call_id, device_id)
 );
-create index if not exists ix_invocations_job on devicesim.invocations (job_id, device_id);
--- A request the broker delivers again (device-sim crashed before acknowledging it) runs no device twice.
-alter table devicesim.invocations add column if not exists call_id uuid;
-create unique index if not exists ux_invocations_call on devicesim.invocations (call_id, device_id);
+create index if not exists ix_calls_job on devicesim.calls (job_id) where job_id is not null;
+-- Every time a simulated device ran a method, append-only: what tests count to prove a device ran at most once.
+create table if not exists devicesim.executions (
+    id          bigint generated always as identity primary key,
+    call_id     uuid not null,
+    device_id   text collate "C" not null,
+    job_id      text collate "C",
+    method_name text not null,
+    executed_at timestamptz not null
+);
+create index if not exists ix_executions_job on devicesim.executions (job_id, device_id);
+create index if not exists ix_executions_device on devicesim.executions (device_id) where job_id is null;
+-- The log these two replaced, which merged a repeated call into one row and so could not see a second run.
+drop table if exists devicesim.invocations;

@@ -1,3 +1,4 @@
+using IotHubJobs.Dispatch;
 using System.Collections.Concurrent;
 using IotHubJobs.Contracts.Devices;
 using MassTransit;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Executor.Claims;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.ServiceDefaults;
@@ -9,56 +7,26 @@ using MassTransit;
 namespace Executor.Methods;
 
 /// <summary>
-/// Runs a job's direct method on a chunk of devices: claim them, call them all in one request to the device
-/// connection layer (each call with its own timeouts), and report every outcome in one message.
+/// Routes a chunk of a method job to the holder of the devices' connections — today device-sim, which holds every
+/// simulated device — as one delivery per holder. The holder claims, calls and reports each device itself, so this
+/// consumer waits for no device and a crash here loses no answer: a delivery sent twice (this message redelivered)
+/// finds the devices already claimed and calls nobody again.
 /// </summary>
-public sealed class InvokeDeviceMethodsConsumer(DeviceJobClaims claims, DeviceCallClient devices, OutcomeDelivery delivery, TimeProvider clock)
-    : IConsumer<InvokeDeviceMethods>
+public sealed class InvokeDeviceMethodsConsumer : IConsumer<InvokeDeviceMethods>
 {
     public async Task Consume(ConsumeContext<InvokeDeviceMethods> context)
     {
         var command = context.Message;
-        var method = command.Method;
-        var budget = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds + method.ConnectTimeoutInSeconds);
-        // The claim outlives the wait for the answer, so this executor's own verdict (DeviceNotOnline) always beats the sweeper's.
-        var claim = await claims.ClaimAsync(command.JobId, command.DeviceIds, budget + DeviceCallClient.ReplyMargin, context.CancellationToken);
-        var (claimed, startedAt, _) = claim;
-        if (claimed.Count == 0) return;
-
-        using var activity = Telemetry.Source.StartActivity("invoke device methods");
+        using var activity = Telemetry.Source.StartActivity("route device methods");
         activity?.SetTag("iothub.job_id", command.JobId);
-        activity?.SetTag("iothub.method", method.MethodName);
-        activity?.SetTag("iothub.device_count", claimed.Count);
+        activity?.SetTag("iothub.method", command.Method.MethodName);
+        activity?.SetTag("iothub.device_count", command.DeviceIds.Count);
 
-        var calls = claimed.Select(id => new DeviceMethodCall(id, method.MethodName, method.PayloadJson,
-            method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds, command.JobId)).ToList();
-        // Not the delivery's token: a dropped broker connection cancels it, and a redelivery could not call these devices again.
-        var outcomes = await CallAsync(calls, budget, CancellationToken.None);
-        var endedAt = clock.GetUtcNow();
-        var results = claimed.Select(id => ToResult(id, outcomes.GetValueOrDefault(id), startedAt, endedAt)).ToList();
-        ExecutorMetrics.Record(method.MethodName, results, startedAt, endedAt);
-        await delivery.PublishAsync(context, claim, new DeviceJobsCompleted(command.JobId, results));
+        var delivery = new DeliverJobMethod(NewId.NextGuid(), command.JobId, command.Method, command.DeviceIds);
+        // Nothing is claimed here: a failed send leaves the message to be delivered again, with nothing lost.
+        var holder = await context.GetSendEndpoint(new Uri($"queue:{DeviceCallClient.RequestQueue}"));
+        await holder.Send(delivery, context.CancellationToken);
     }
-
-    private async Task<IReadOnlyDictionary<string, DeviceMethodOutcome>> CallAsync(List<DeviceMethodCall> calls, TimeSpan budget, CancellationToken ct)
-    {
-        var outcomes = await devices.CallAsync(calls, budget + DeviceCallClient.ReplyMargin, ct);
-        if (outcomes is null)
-        {
-            // Nobody answered for these devices: the same as a device that never connected.
-            Activity.Current?.AddEvent(new ActivityEvent("device connection layer did not answer"));
-            return new Dictionary<string, DeviceMethodOutcome>(StringComparer.Ordinal);
-        }
-        return outcomes;
-    }
-
-    public static DeviceJobResult ToResult(string deviceId, DeviceMethodOutcome? outcome, DateTimeOffset startedAt, DateTimeOffset endedAt) =>
-        outcome?.Kind switch
-        {
-            DeviceMethodOutcomeKind.Responded => new(deviceId, true, startedAt, endedAt, outcome.Status, outcome.PayloadJson, null, null),
-            DeviceMethodOutcomeKind.ResponseTimedOut => new(deviceId, false, startedAt, endedAt, null, null, "GatewayTimeout", "Timed out waiting for the response from device."),
-            _ => new(deviceId, false, startedAt, endedAt, null, null, "DeviceNotOnline", "Timed out waiting for device to connect."),
-        };
 }
 
 public sealed class InvokeDeviceMethodsConsumerDefinition : ConsumerDefinition<InvokeDeviceMethodsConsumer>

@@ -1,8 +1,7 @@
-using Executor.Claims;
-using Executor.Methods;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.DeviceTwins;
+using IotHubJobs.Dispatch;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 using Npgsql;
@@ -14,18 +13,20 @@ namespace Executor.Twins;
 /// all of them as a forced update in one transaction, then publish one message with every result and one telling the
 /// device layer about the desired changes. Devices deleted since the job started fail with <c>DeviceNotFound</c>.
 /// </summary>
-public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore store, OutcomeDelivery delivery, TimeProvider clock,
-    ILogger<UpdateDeviceTwinsConsumer> logger)
+public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore store, ClaimedOutcomes report, TimeProvider clock,
+    IConfiguration configuration, ILogger<UpdateDeviceTwinsConsumer> logger)
     : IConsumer<UpdateDeviceTwins>
 {
     /// <summary>A chunk is one short transaction; beyond this (plus the claim grace) the sweeper treats the claim as lost.</summary>
     private static readonly TimeSpan ExpectedDuration = TimeSpan.FromSeconds(30);
     private const int Attempts = 3;
+    private readonly TimeSpan _lease = ExpectedDuration + TimeSpan.FromSeconds(configuration.GetValue("Dispatch:ClaimGraceSeconds", 30.0));
+    private readonly string _instance = configuration["Executor:InstanceId"] ?? Environment.MachineName;
 
     public async Task Consume(ConsumeContext<UpdateDeviceTwins> context)
     {
         var command = context.Message;
-        var claim = await claims.ClaimAsync(command.JobId, command.DeviceIds, ExpectedDuration, context.CancellationToken);
+        var claim = await claims.ClaimAsync(command.JobId, command.DeviceIds, _instance, _lease, context.CancellationToken);
         var (claimed, startedAt, _) = claim;
         if (claimed.Count == 0) return;
         // Not the delivery's token from here on: a redelivery could not update these claimed devices again.
@@ -39,10 +40,13 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
             ? await ApplyAsync(command.JobId, claimed, patch, startedAt, ct)
             : TwinJobOutcome.AllFailed(claimed, IotHubError.ArgumentInvalid.Code, patchError, startedAt, clock.GetUtcNow());
 
-        ExecutorMetrics.Record("updateTwin", outcome.Results, startedAt, clock.GetUtcNow());
-        await delivery.PublishAsync(context, claim, outcome.DesiredChanges.Count > 0
-            ? [new DeviceJobsCompleted(command.JobId, outcome.Results), new DesiredPropertiesChanged(outcome.DesiredChanges)]
-            : [new DeviceJobsCompleted(command.JobId, outcome.Results)]);
+        DeviceOperationMetrics.Record("updateTwin", outcome.Results, startedAt, clock.GetUtcNow());
+        // Published again after a failure, the results are ignored as already recorded and a desired change is told once more.
+        await report.ReportAsync(command.JobId, claim, _instance, async token =>
+        {
+            await context.Publish(new DeviceJobsCompleted(command.JobId, outcome.Results), token);
+            if (outcome.DesiredChanges.Count > 0) await context.Publish(new DesiredPropertiesChanged(outcome.DesiredChanges), token);
+        });
     }
 
     /// <summary>Retries transient database failures here, because the claims are already taken and a redelivered

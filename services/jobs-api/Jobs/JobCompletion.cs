@@ -12,7 +12,7 @@ public static class JobCompletion
         var job = stream.Aggregate;
         if (job is null || job.FinalStatistics is not null || job.StartedAt is null || job.DeviceCount is null) return false;
         if (statistics.PendingCount + statistics.RunningCount > 0) return false;
-        stream.AppendOne(new JobCompleted(job.Id, statistics, now));
+        stream.AppendOne(new JobCompleted(job.Id, statistics with { DeviceCount = job.DeviceCount.Value }, now));
         return true;
     }
 }

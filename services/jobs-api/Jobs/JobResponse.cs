@@ -35,7 +35,9 @@ public static class JobResponse
             response["updateTwin"] = twin;
         }
         if (job.FailureReason is { } reason) response["failureReason"] = reason;
-        var stats = job.FinalStatistics ?? liveStatistics;
+        // deviceCount is the number of devices targeted, fixed when the fan-out ended; the four counts come from the
+        // device jobs, so a device job lost or doubled shows as a difference instead of being summed away.
+        var stats = job.FinalStatistics ?? (liveStatistics is null ? null : liveStatistics with { DeviceCount = job.DeviceCount ?? liveStatistics.DeviceCount });
         if (stats is not null)
             response["deviceJobStatistics"] = new JsonObject
             {

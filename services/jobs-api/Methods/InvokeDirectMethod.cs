@@ -15,6 +15,7 @@ public static class InvokeDirectMethod
 {
     public const string NotOnlineMessage = "Timed out waiting for device to connect.";
     public const string TimedOutMessage = "Timed out waiting for the response from device.";
+    public const string OutcomeUnknownMessage = "The answer of the device was lost in a fault; the method may or may not have run on the device.";
 
     /// <summary>
     /// The longest a legal call keeps its HTTP request open (both timeouts at their maximum, plus the reply margin); the
@@ -44,9 +45,11 @@ public static class InvokeDirectMethod
             }),
             DeviceMethodOutcomeKind.DeviceNotOnline => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceNotOnline, NotOnlineMessage,
                 new { timeout = TimeSpan.FromSeconds(method.ConnectTimeoutInSeconds).ToString("c") }),
-            // Timed out at the device, or the connection layer never answered: either way no response came in time.
-            _ => IotHubErrorResponse.DirectMethodResult(IotHubError.GatewayTimeout, TimedOutMessage,
+            DeviceMethodOutcomeKind.ResponseTimedOut => IotHubErrorResponse.DirectMethodResult(IotHubError.GatewayTimeout, TimedOutMessage,
                 new { timeout = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds).ToString("c") }),
+            // The device layer said so, or never answered at all: the call may have reached the device, so it is neither
+            // "not online" (that needs proof it never arrived) nor a device that was too slow.
+            _ => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceOperationOutcomeUnknown, OutcomeUnknownMessage),
         };
     }
 

@@ -84,8 +84,47 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
         created.EnsureStatus(HttpStatusCode.OK);
         report.Record("broker started again", restart.Elapsed);
 
-        await KeptPromises.WhenFinishedAsync(system, jobId, Devices, report, restart, "running job completed");
-        await KeptPromises.WhenFinishedAsync(system, createdMeanwhile, Devices / 10, report, restart, "job created during the outage completed");
+        // Every device is online: each one reached before or after the restart must end with its own answer, none with a fault code.
+        var rows = await KeptPromises.WhenFinishedAsync(system, jobId, Devices, report, restart, "running job completed");
+        Assert.All(rows.Values, r => Assert.True(r.Status == "completed", $"{r.DeviceId} ended {r.Status} {r.ErrorCode} instead of with its answer"));
+        var meanwhile = await KeptPromises.WhenFinishedAsync(system, createdMeanwhile, Devices / 10, report, restart, "job created during the outage completed");
+        Assert.All(meanwhile.Values, r => Assert.True(r.Status == "completed", $"{r.DeviceId} ended {r.Status} {r.ErrorCode} instead of with its answer"));
+    }
+
+    [Fact]
+    public async Task Calls_the_broker_delivers_again_after_its_connections_dropped_run_no_device_a_second_time()
+    {
+        var report = new RecoveryReport(output, "broker connections dropped while devices run");
+        const int devices = 500;
+        await Fleet.CreateAsync(system.Hub, $"drop-{_run}", devices, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 8000 } });
+        var jobId = $"drop-{_run}";
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+        // Every device claimed and running: its delivery is in device-sim's hands, not yet acknowledged.
+        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "running") == devices);
+        var redeliveredBefore = await RedeliveredCallsAsync();
+
+        var dropped = Stopwatch.StartNew();
+        await system.CloseBrokerConnectionsAsync();
+        var rows = await KeptPromises.WhenFinishedAsync(system, jobId, devices, report, dropped, "job completed after the drop");
+
+        Assert.True(await RedeliveredCallsAsync() > redeliveredBefore, "precondition: the broker delivered device-sim's unacknowledged calls again");
+        Assert.All(rows.Values, r => Assert.True(r.Status == "completed", $"{r.DeviceId} ended {r.Status} {r.ErrorCode} instead of with its answer"));
+    }
+
+    /// <summary>How many call deliveries device-sim received marked as redelivered by the broker (its Prometheus counter).</summary>
+    private async Task<double> RedeliveredCallsAsync()
+    {
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(system.ServiceUrl("device-sim"), "/metrics"));
+        return metrics.Split('\n').Where(l => l.StartsWith("iothub_device_calls_redelivered_total", StringComparison.Ordinal))
+            .Sum(SampleValue);
+    }
+
+    /// <summary>The value of a Prometheus sample line: <c>name{labels} value [timestamp]</c> or <c>name value [timestamp]</c>.</summary>
+    private static double SampleValue(string line)
+    {
+        var afterName = line.Contains('}') ? line[(line.LastIndexOf('}') + 1)..] : line[line.IndexOf(' ')..];
+        return double.Parse(afterName.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task<HttpStatusCode> ReadinessAsync(string service)

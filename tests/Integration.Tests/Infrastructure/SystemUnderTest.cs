@@ -9,7 +9,7 @@ namespace Integration.Tests.Infrastructure;
 /// <summary>
 /// The whole system as real processes (gateway, jobs-api, scheduler, two executors, device-sim) on real PostgreSQL
 /// and RabbitMQ, started once per test run against a fresh database. Tests talk to it only through the gateway,
-/// and look into the database only to prove what the API cannot show (e.g. invocation counts).
+/// and look into the database only to prove what the API cannot show (e.g. how often a device ran a method).
 /// </summary>
 public class SystemUnderTest : IAsyncLifetime
 {
@@ -51,7 +51,7 @@ public class SystemUnderTest : IAsyncLifetime
             ["ConnectionStrings__rabbitmq"] = RabbitMqUri,
             ["Logging__LogLevel__Default"] = "Information",
             // Short enough that a test killing an executor sees its unreported devices fail within seconds.
-            ["Executor__ClaimGraceSeconds"] = "5",
+            ["Dispatch__ClaimGraceSeconds"] = "5",
             // Small commands, so a few thousand slow devices are more than both executors take at once (CancelSpecs).
             ["Scheduler__DevicesPerCommand"] = "100",
             // A small cap, so the queueing of jobs beyond it can be observed (LimitSpecs).

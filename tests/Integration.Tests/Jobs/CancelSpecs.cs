@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Integration.Tests.Faults;
 using Integration.Tests.Infrastructure;
 
 namespace Integration.Tests.Jobs;
@@ -40,34 +41,39 @@ public sealed class CancelSpecs(SystemUnderTest system)
         Assert.Equal("cancelled", (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"]);
         Assert.Equal("cancelled", await Ledger.ScheduleStateAsync(system, jobId));
         Assert.Empty(await Ledger.RowsAsync(system, jobId));
-        Assert.Empty(await Ledger.InvocationsAsync(system, jobId));
+        Assert.Empty(await Ledger.ExecutionsAsync(system, jobId));
     }
 
     [Fact]
     public async Task Cancelling_a_running_job_cancels_undispatched_devices_lets_in_flight_ones_finish_and_keeps_statistics_exact()
     {
-        // Slow enough that the cancel lands before the first wave finishes, and more devices than both executors take at once (2 × 16 concurrent commands × 100 devices), so some stay pending.
-        const int count = 4000;
-        await Fleet.CreateAsync(system.Hub, $"cr-{_run}", count, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 6000 } });
+        // Three chunks of 1,000 devices: the first dispatched, the second held at a barrier until the cancel waits behind it.
+        var devices = await Fleet.CreateAsync(system.Hub, $"cr-{_run}", 3000, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 2000 } });
         var jobId = $"cr-{_run}";
-        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
-        await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Any(r => r.Status == "running"));
-
-        var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
-        Assert.Equal("cancelled", (string?)cancelled["status"]);
+        await using (await FanOutBarrier.HoldAsync(system.Database, jobId, devices.Order(StringComparer.Ordinal).ElementAt(1500)))
+        {
+            (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+            await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Count == 1000);
+            var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
+            Assert.Equal("cancelled", (string?)cancelled["status"]);
+            await ScheduleRowWaits.UntilSomeoneWaitsAsync(system);
+        }
+        // Released, the second chunk commits its pending device jobs and the waiting cancel takes the schedule row at once:
+        // it cancels what no holder has claimed yet, and the third chunk is never dispatched.
 
         var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
         Assert.Equal("cancelled", (string?)job["status"]);
         var rows = await Ledger.RowsAsync(system, jobId);
-        var invocations = await Ledger.InvocationsAsync(system, jobId);
+        var executions = await Ledger.ExecutionsAsync(system, jobId);
         var stats = job["deviceJobStatistics"]!;
+        Assert.Equal(2000, rows.Count);
         Assert.Equal(rows.Count, (int)stats["deviceCount"]!);
         Assert.Equal(rows.Values.Count(r => r.Status == "completed"), (int)stats["succeededCount"]!);
         Assert.Equal(rows.Values.Count(r => r.Status is "failed" or "canceled"), (int)stats["failedCount"]!);
         Assert.Contains(rows.Values, r => r.Status == "canceled");
         Assert.Contains(rows.Values, r => r.Status == "completed");
-        Assert.All(rows.Values.Where(r => r.Status == "canceled"), r => Assert.False(invocations.ContainsKey(r.DeviceId)));
-        Assert.All(rows.Values.Where(r => r.Status == "completed"), r => Assert.Equal(1, invocations[r.DeviceId]));
+        Assert.All(rows.Values.Where(r => r.Status == "canceled"), r => Assert.False(executions.ContainsKey(r.DeviceId)));
+        Assert.All(rows.Values.Where(r => r.Status == "completed"), r => Assert.Equal(1, executions[r.DeviceId]));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Integration.Tests.Infrastructure;
 
 namespace Integration.Tests.Jobs;
 
-/// <summary>Looks into the per-device job rows and device-sim's invocation log, which the API cannot show in bulk.</summary>
+/// <summary>Looks into the per-device job rows and device-sim's executions, which the API cannot show in bulk.</summary>
 public static class Ledger
 {
     public sealed record Row(string DeviceId, string Status, DateTime? StartUtc, string? ErrorCode, int? MethodStatus);
@@ -24,15 +24,27 @@ public static class Ledger
         return rows;
     }
 
-    public static async Task<Dictionary<string, int>> InvocationsAsync(SystemUnderTest system, string jobId)
+    /// <summary>
+    /// How many times each simulated device ran the job's method: one append-only row per run, never merged, so a device
+    /// that ran twice counts 2 whatever device-sim's own bookkeeping decided.
+    /// </summary>
+    public static async Task<Dictionary<string, int>> ExecutionsAsync(SystemUnderTest system, string jobId)
     {
         await using var cmd = system.Database.CreateCommand(
-            "select device_id, count(*)::int from devicesim.invocations where job_id = $1 group by device_id");
+            "select device_id, count(*)::int from devicesim.executions where job_id = $1 group by device_id");
         cmd.Parameters.AddWithValue(jobId);
         var counts = new Dictionary<string, int>();
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync()) counts[reader.GetString(0)] = reader.GetInt32(1);
         return counts;
+    }
+
+    /// <summary>How many times a simulated device ran a direct method called outside any job.</summary>
+    public static async Task<int> ExecutionsOutsideJobsAsync(SystemUnderTest system, string deviceId)
+    {
+        await using var cmd = system.Database.CreateCommand("select count(*)::int from devicesim.executions where device_id = $1 and job_id is null");
+        cmd.Parameters.AddWithValue(deviceId);
+        return (int)(await cmd.ExecuteScalarAsync())!;
     }
 
     public static async Task<string?> ScheduleStateAsync(SystemUnderTest system, string jobId)
@@ -42,10 +54,19 @@ public static class Ledger
         return await cmd.ExecuteScalarAsync() as string;
     }
 
-    /// <summary>Polls until the condition holds or a generous deadline passes (then the caller's assertions report).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan? within = null)
+    /// <summary>
+    /// Polls until the condition holds. A spec's precondition that is not reached within the generous deadline fails the
+    /// spec right there, naming the condition, instead of letting later assertions run against a state nobody checked.
+    /// </summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan? within = null,
+        [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string? what = null)
     {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
-        while (DateTime.UtcNow < deadline && !await condition()) await Task.Delay(100);
+        var limit = within ?? TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not reached within {limit.TotalSeconds:0} s: {what}");
+            await Task.Delay(100);
+        }
     }
 }

@@ -25,9 +25,9 @@ public sealed class MethodJobSpecs(SystemUnderTest system)
             job["deviceJobStatistics"]!.ToJsonString());
         Assert.NotEqual("9999-12-31T23:59:59.9999999Z", (string?)job["endTime"]);
 
-        var invocations = await InvocationsPerDeviceAsync(jobId);
-        Assert.Equal(devices.Order(StringComparer.Ordinal), invocations.Keys.Order(StringComparer.Ordinal));
-        Assert.All(invocations.Values, count => Assert.Equal(1, count));
+        var executions = await ExecutionsPerDeviceAsync(jobId);
+        Assert.Equal(devices.Order(StringComparer.Ordinal), executions.Keys.Order(StringComparer.Ordinal));
+        Assert.All(executions.Values, count => Assert.Equal(1, count));
     }
 
     [Fact]
@@ -41,10 +41,10 @@ public sealed class MethodJobSpecs(SystemUnderTest system)
         Assert.Equal(0, (int)job["deviceJobStatistics"]!["deviceCount"]!);
     }
 
-    private async Task<Dictionary<string, int>> InvocationsPerDeviceAsync(string jobId)
+    private async Task<Dictionary<string, int>> ExecutionsPerDeviceAsync(string jobId)
     {
         await using var cmd = system.Database.CreateCommand(
-            "select device_id, count(*)::int from devicesim.invocations where job_id = $1 group by device_id");
+            "select device_id, count(*)::int from devicesim.executions where job_id = $1 group by device_id");
         cmd.Parameters.AddWithValue(jobId);
         var counts = new Dictionary<string, int>();
         await using var reader = await cmd.ExecuteReaderAsync();

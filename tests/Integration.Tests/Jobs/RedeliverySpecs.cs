@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Integration.Tests.Infrastructure;
+using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
 using MassTransit;
 
@@ -44,8 +45,52 @@ public sealed class RedeliverySpecs(SystemUnderTest system)
         var after = (await system.Hub.GetAsync($"/jobs/v2/{jobId}")).EnsureStatus(HttpStatusCode.OK).Json;
         Assert.Equal(finished["deviceJobStatistics"]!.ToJsonString(), after["deviceJobStatistics"]!.ToJsonString());
         Assert.All((await Ledger.RowsAsync(system, jobId)).Values, r => Assert.Equal(("completed", (int?)200), (r.Status, r.MethodStatus)));
-        var invocations = await Ledger.InvocationsAsync(system, jobId);
-        Assert.Equal(devices.Count, invocations.Count);
-        Assert.All(invocations.Values, n => Assert.Equal(1, n));
+        var executions = await Ledger.ExecutionsAsync(system, jobId);
+        Assert.Equal(devices.Count, executions.Count);
+        Assert.All(executions.Values, n => Assert.Equal(1, n));
     }
+
+    [Fact]
+    public async Task A_call_delivered_again_after_its_devices_answered_runs_nothing_and_answers_from_the_record()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var devices = await Fleet.CreateAsync(system.Hub, $"again-{run}", 3, new JsonObject { ["sim"] = new JsonObject { ["latencyMs"] = 300 } });
+        await using var caller = await DeviceLayerCaller.StartAsync(system.RabbitMqUri, $"test-replies-{run}");
+        var request = EchoCall(devices, caller.ReplyQueue);
+
+        await caller.SendAsync(request);
+        var first = await caller.NextReplyAsync();
+        // The same call id once more, as the broker delivers a request again that was not acknowledged before a crash.
+        await caller.SendAsync(request);
+        var second = await caller.NextReplyAsync();
+
+        Assert.Equal(Answers(first), Answers(second));
+        Assert.All(first.Outcomes, o => Assert.Equal((DeviceMethodOutcomeKind.Responded, (int?)200, """{"n":1}"""), (o.Kind, o.Status, o.PayloadJson)));
+        foreach (var device in devices) Assert.Equal(1, await Ledger.ExecutionsOutsideJobsAsync(system, device));
+    }
+
+    [Fact]
+    public async Task A_call_delivered_again_while_its_devices_still_run_waits_for_their_answers_and_runs_nothing()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var devices = await Fleet.CreateAsync(system.Hub, $"during-{run}", 3, new JsonObject { ["sim"] = new JsonObject { ["latencyMs"] = 3000 } });
+        await using var caller = await DeviceLayerCaller.StartAsync(system.RabbitMqUri, $"test-replies-{run}");
+        var request = EchoCall(devices, caller.ReplyQueue);
+
+        await caller.SendAsync(request);
+        await Ledger.EventuallyAsync(async () => await Ledger.ExecutionsOutsideJobsAsync(system, devices[0]) == 1);
+        await caller.SendAsync(request);
+        var first = await caller.NextReplyAsync();
+        var second = await caller.NextReplyAsync();
+
+        Assert.Equal(Answers(first), Answers(second));
+        Assert.All(first.Outcomes, o => Assert.Equal(DeviceMethodOutcomeKind.Responded, o.Kind));
+        foreach (var device in devices) Assert.Equal(1, await Ledger.ExecutionsOutsideJobsAsync(system, device));
+    }
+
+    private static CallDeviceMethods EchoCall(List<string> devices, string replyQueue) => new(NewId.NextGuid(), replyQueue,
+        DateTimeOffset.UtcNow.AddMinutes(1), devices.Select(d => new DeviceMethodCall(d, "echo", """{"n":1}""", 30, 0, null)).ToList());
+
+    private static string Answers(DeviceMethodsCalled reply) =>
+        string.Join("; ", reply.Outcomes.OrderBy(o => o.DeviceId, StringComparer.Ordinal).Select(o => $"{o.DeviceId} {o.Kind} {o.Status} {o.PayloadJson}"));
 }

@@ -55,9 +55,9 @@ public sealed class SchedulingSpecs(SystemUnderTest system)
 
         var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
         Assert.Equal(20, (int)job["deviceJobStatistics"]!["succeededCount"]!);
-        var invocations = await Ledger.InvocationsAsync(system, jobId);
-        Assert.Equal(devices.Count, invocations.Count);
-        Assert.All(invocations.Values, n => Assert.Equal(1, n));
+        var executions = await Ledger.ExecutionsAsync(system, jobId);
+        Assert.Equal(devices.Count, executions.Count);
+        Assert.All(executions.Values, n => Assert.Equal(1, n));
     }
 
     [Fact]
@@ -71,9 +71,9 @@ public sealed class SchedulingSpecs(SystemUnderTest system)
         {
             var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
             Assert.Equal("""{"deviceCount":10,"failedCount":0,"succeededCount":10,"runningCount":0,"pendingCount":0}""", job["deviceJobStatistics"]!.ToJsonString());
-            var invocations = await Ledger.InvocationsAsync(system, jobId);
-            Assert.Equal(devices.Count, invocations.Count);
-            Assert.All(invocations.Values, n => Assert.Equal(1, n));
+            var executions = await Ledger.ExecutionsAsync(system, jobId);
+            Assert.Equal(devices.Count, executions.Count);
+            Assert.All(executions.Values, n => Assert.Equal(1, n));
         }
     }
 

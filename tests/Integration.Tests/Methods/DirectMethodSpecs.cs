@@ -12,7 +12,7 @@ namespace Integration.Tests.Methods;
 public sealed class DirectMethodSpecs(SystemUnderTest system)
 {
     [Fact]
-    public async Task Echo_answers_200_with_the_device_status_and_the_payload_echoed_after_exactly_one_invocation()
+    public async Task Echo_answers_200_with_the_device_status_and_the_payload_echoed_after_exactly_one_execution()
     {
         var device = await DeviceAsync(new JsonObject());
         var payload = JsonNode.Parse("""{"hello":"world","n":[1,2.5,null],"nested":{"ok":true}}""")!;
@@ -22,7 +22,7 @@ public sealed class DirectMethodSpecs(SystemUnderTest system)
         response.EnsureStatus(HttpStatusCode.OK);
         Assert.Equal("application/json; charset=utf-8", response.ContentType?.ToString());
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["status"] = 200, ["payload"] = payload }, response.Json), response.Text);
-        Assert.Equal(1, await InvocationsOutsideJobsAsync(device));
+        Assert.Equal(1, await Ledger.ExecutionsOutsideJobsAsync(system, device));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class DirectMethodSpecs(SystemUnderTest system)
         var error = AssertDirectMethodError(response, HttpStatusCode.NotFound, "DeviceNotOnline", 404103);
         Assert.Equal("Timed out waiting for device to connect.", (string?)error["message"]);
         Assert.Equal("00:00:00", (string?)error["info"]!["timeout"]);
-        Assert.Equal(0, await InvocationsOutsideJobsAsync(device));
+        Assert.Equal(0, await Ledger.ExecutionsOutsideJobsAsync(system, device));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class DirectMethodSpecs(SystemUnderTest system)
             r => r.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         DeviceQuery.AssertError(response, (HttpStatusCode)status, code);
-        Assert.Equal(0, await InvocationsOutsideJobsAsync(device));
+        Assert.Equal(0, await Ledger.ExecutionsOutsideJobsAsync(system, device));
     }
 
     [Fact]
@@ -137,12 +137,5 @@ public sealed class DirectMethodSpecs(SystemUnderTest system)
         Assert.False(string.IsNullOrEmpty((string?)error["trackingId"]));
         Assert.False(string.IsNullOrEmpty((string?)error["timestampUtc"]));
         return error;
-    }
-
-    private async Task<int> InvocationsOutsideJobsAsync(string deviceId)
-    {
-        await using var cmd = system.Database.CreateCommand("select count(*)::int from devicesim.invocations where device_id = $1 and job_id is null");
-        cmd.Parameters.AddWithValue(deviceId);
-        return (int)(await cmd.ExecuteScalarAsync())!;
     }
 }

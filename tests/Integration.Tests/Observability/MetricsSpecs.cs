@@ -22,9 +22,11 @@ public sealed class MetricsSpecs(SystemUnderTest system)
         Assert.Contains("iothub_jobs_total{", jobsApi);
         Assert.Contains("event=\"completed\"", jobsApi);
         Assert.Contains("iothub_relay_lag_seconds", jobsApi);
-        var executors = await Scrape("executor-1") + await Scrape("executor-2");
-        Assert.Contains("iothub_device_operations_total{", executors);
-        Assert.Contains("iothub_device_operation_duration_seconds_bucket", executors);
+        // Method calls are claimed, run and reported by the holder of the devices' connections (device-sim here).
+        var holder = await Scrape("device-sim");
+        Assert.Contains("iothub_device_operations_total{", holder);
+        Assert.Contains("operation=\"reboot\"", holder);
+        Assert.Contains("iothub_device_operation_duration_seconds_bucket", holder);
         var schedulers = await Scrape("scheduler-1") + await Scrape("scheduler-2");
         Assert.Contains("iothub_scheduler_start_lag_seconds", schedulers);
     }

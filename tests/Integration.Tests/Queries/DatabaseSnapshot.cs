@@ -4,10 +4,10 @@ namespace Integration.Tests.Queries;
 
 /// <summary>
 /// Row counts and md5 of the ordered content of the tables an injection or a bad request would change (registry, ledger,
-/// job documents and events, schedules, device invocations), plus the list of tables in the database. <paramref name="ExcludePrefix"/> leaves out rows whose id starts with it (what the corpus itself creates as data).
+/// job documents and events, schedules, device calls and executions), plus the list of tables in the database. <paramref name="ExcludePrefix"/> leaves out rows whose id starts with it (what the corpus itself creates as data).
 /// </summary>
 public sealed record DatabaseSnapshot(string Devices, string DeviceJobs, string JobDocuments, string JobEvents, string Schedules,
-    string Invocations, string Tables)
+    string DeviceCalls, string Executions, string Tables)
 {
     public const string JobDocumentTable = "jobs.mt_doc_jobstatus";
     public const string JobEventTable = "jobs.mt_events";
@@ -21,7 +21,8 @@ public sealed record DatabaseSnapshot(string Devices, string DeviceJobs, string 
             await ContentAsync(database, $"{JobDocumentTable} t where not starts_with(t.id, $1)", "t.id", excludePrefix),
             await ContentAsync(database, $"{JobEventTable} t where not starts_with(t.stream_id, $1)", "t.seq_id", excludePrefix),
             await ContentAsync(database, "scheduler.job_schedules t where not starts_with(t.job_id, $1)", "t.job_id", excludePrefix),
-            await ContentAsync(database, "devicesim.invocations t where not starts_with(coalesce(t.job_id, ''), $1) and not starts_with(t.device_id, $1)", "t.id", excludePrefix),
+            await ContentAsync(database, "devicesim.calls t where not starts_with(coalesce(t.job_id, ''), $1) and not starts_with(t.device_id, $1)", "t.call_id, t.device_id", excludePrefix),
+            await ContentAsync(database, "devicesim.executions t where not starts_with(coalesce(t.job_id, ''), $1) and not starts_with(t.device_id, $1)", "t.id", excludePrefix),
             await TablesAsync(database));
     }
 

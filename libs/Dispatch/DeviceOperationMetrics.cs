@@ -1,15 +1,16 @@
 using System.Diagnostics.Metrics;
 using IotHubJobs.Contracts.Jobs;
-using IotHubJobs.ServiceDefaults;
 
-namespace Executor.Methods;
+namespace IotHubJobs.Dispatch;
 
-/// <summary>Device operations by type and outcome, and how long each chunk of device calls took.</summary>
-public static class ExecutorMetrics
+/// <summary>Device operations of jobs by type and outcome, and how long each batch took from claim to outcome.</summary>
+public static class DeviceOperationMetrics
 {
-    private static readonly Counter<long> Operations = Telemetry.Meter.CreateCounter<long>(
-        "iothub.device_operations", description: "Device operations run by executors, by type and outcome");
-    private static readonly Histogram<double> Latency = Telemetry.Meter.CreateHistogram<double>(
+    // The project's meter name, which every service exports (libs/ServiceDefaults/Telemetry.cs).
+    private static readonly Meter Meter = new("IotHubJobs");
+    private static readonly Counter<long> Operations = Meter.CreateCounter<long>(
+        "iothub.device_operations", description: "Device operations of jobs, by type and outcome");
+    private static readonly Histogram<double> Latency = Meter.CreateHistogram<double>(
         "iothub.device_operation.duration", unit: "s", description: "Time from claim to outcome of a device operation");
 
     public static void Record(string operation, IReadOnlyList<DeviceJobResult> results, DateTimeOffset startedAt, DateTimeOffset endedAt)

@@ -1,4 +1,4 @@
-namespace IotHubJobs.ServiceDefaults;
+namespace IotHubJobs.Dispatch;
 
 /// <summary>
 /// For a message that exists only in this process and must outlive a broker restart (a device's answer, a claimed

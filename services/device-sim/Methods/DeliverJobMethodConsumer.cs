@@ -1,0 +1,73 @@
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.Dispatch;
+using IotHubJobs.ServiceDefaults;
+using IotHubJobs.ServiceDefaults.DeviceCalls;
+using MassTransit;
+
+namespace DeviceSim.Methods;
+
+/// <summary>
+/// Runs a job's method on the devices whose pending device jobs this delivery claims, once per call id, and reports
+/// their outcomes as the job's results itself: the answers reach jobs-api through the durable results queue whoever
+/// sent the call, and while the broker is away they are kept and the claim renewed until they can be published.
+/// </summary>
+public sealed class DeliverJobMethodConsumer(SimulatedCalls calls, ClaimedOutcomes report, IBus bus, TimeProvider clock,
+    IConfiguration configuration, ILogger<DeliverJobMethodConsumer> logger) : IConsumer<DeliverJobMethod>
+{
+    /// <summary>How long a claim outlives the calls' own timeouts before jobs-api treats its outcomes as lost.</summary>
+    private readonly TimeSpan _claimGrace = TimeSpan.FromSeconds(configuration.GetValue("Dispatch:ClaimGraceSeconds", 30.0));
+    private readonly string _instance = configuration["OTEL_SERVICE_NAME"] ?? "device-sim";
+
+    public async Task Consume(ConsumeContext<DeliverJobMethod> context)
+    {
+        var delivery = context.Message;
+        var method = delivery.Method;
+        using var activity = Telemetry.Source.StartActivity("deliver job method");
+        activity?.SetTag("iothub.job_id", delivery.JobId);
+        activity?.SetTag("iothub.method", method.MethodName);
+        if (context.ReceiveContext.Redelivered) DeviceCallMetrics.RecordRedelivery();
+
+        var lease = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds + method.ConnectTimeoutInSeconds) + _claimGrace;
+        var deviceCalls = delivery.DeviceIds.Select(id => new DeviceMethodCall(id, method.MethodName, method.PayloadJson,
+            method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds, delivery.JobId)).ToList();
+        var answerBy = clock.GetUtcNow() + lease;
+        var run = await calls.RunOnceAsync(delivery.CallId, deviceCalls, new SimulatedCalls.JobClaim(delivery.JobId, _instance, lease), answerBy);
+        activity?.SetTag("iothub.device_count", run.Outcomes.Count);
+        if (run.Outcomes.Count == 0) return;
+
+        var endedAt = clock.GetUtcNow();
+        var claim = run.Claim is { DeviceIds.Count: > 0 } claimed ? claimed : new DeviceJobClaims.Claim([], endedAt, answerBy);
+        var results = run.Outcomes.Select(o => JobMethodResult.From(o, claim.ClaimedAt, endedAt)).ToList();
+        DeviceOperationMetrics.Record(method.MethodName, results, claim.ClaimedAt, endedAt);
+        var completed = new DeviceJobsCompleted(delivery.JobId, results);
+        if (claim.DeviceIds.Count > 0)
+        {
+            await report.ReportAsync(delivery.JobId, claim, _instance, token => bus.Publish(completed, token));
+            return;
+        }
+        // Answers repeated for a delivery seen before: the first delivery reports them too, so trying until answerBy is enough.
+        try
+        {
+            await BrokerOutage.RetryUntilAsync(answerBy, clock, token => bus.Publish(completed, token));
+        }
+        catch (TimeoutException e)
+        {
+            logger.LogWarning(e, "Gave up repeating the answers of call {CallId} of job {JobId}", delivery.CallId, delivery.JobId);
+        }
+    }
+}
+
+/// <summary>The same queue as direct calls: device-sim holds the simulated devices' connections, and every call to them goes there.</summary>
+public sealed class DeliverJobMethodConsumerDefinition : ConsumerDefinition<DeliverJobMethodConsumer>
+{
+    public DeliverJobMethodConsumerDefinition()
+    {
+        Endpoint(e =>
+        {
+            e.Name = DeviceCallClient.RequestQueue;
+            e.PrefetchCount = 64;
+            e.ConcurrentMessageLimit = 64;
+        });
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using IotHubJobs.Contracts.Devices;
+using Npgsql;
+
+namespace DeviceSim.Methods;
+
+/// <summary>
+/// device-sim's record of the calls it received (<c>devicesim.calls</c>, one row per call id and device, with the
+/// outcome once known) and of every time a simulated device ran a method (<c>devicesim.executions</c>, append-only).
+/// The first decides whether a delivery is new: a call is recorded before it runs, so a delivery of the same call id
+/// again runs nothing. The second is what tests count: a device that ran twice has two rows there, whatever the first
+/// table merged.
+/// </summary>
+public sealed class DeviceCallLog(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// Records the calls not recorded before and, for those that reach their device, one execution each, in the
+    /// caller's transaction; returns the devices whose call is new (only those may run).
+    /// </summary>
+    public async Task<HashSet<string>> RecordReceivedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid callId,
+        IReadOnlyList<DeviceMethodCall> calls, IReadOnlySet<string> reachable, DateTimeOffset at)
+    {
+        var received = new HashSet<string>(StringComparer.Ordinal);
+        if (calls.Count == 0) return received;
+        await using var cmd = new NpgsqlCommand("""
+            with received as (
+                insert into devicesim.calls (call_id, device_id, job_id, method_name, received_at)
+                select $1, c.device_id, c.job_id, c.method_name, $5
+                  from unnest($2::text[], $3::text[], $4::text[]) as c(device_id, job_id, method_name)
+                on conflict (call_id, device_id) do nothing
+                returning device_id, job_id, method_name),
+            executed as (
+                insert into devicesim.executions (call_id, device_id, job_id, method_name, executed_at)
+                select $1, device_id, job_id, method_name, $5 from received where device_id = any($6))
+            select device_id from received
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(callId);
+        cmd.Parameters.AddWithValue(calls.Select(c => c.DeviceId).ToArray());
+        cmd.Parameters.AddWithValue(calls.Select(c => c.JobId).ToArray());
+        cmd.Parameters.AddWithValue(calls.Select(c => c.MethodName).ToArray());
+        cmd.Parameters.AddWithValue(at.UtcDateTime);
+        cmd.Parameters.AddWithValue(reachable.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) received.Add(reader.GetString(0));
+        return received;
+    }
+
+    public async Task RecordOutcomesAsync(Guid callId, IReadOnlyList<DeviceMethodOutcome> outcomes)
+    {
+        if (outcomes.Count == 0) return;
+        await using var cmd = dataSource.CreateCommand("""
+            update devicesim.calls c set outcome = o.outcome::jsonb
+              from unnest($2::text[], $3::text[]) as o(device_id, outcome)
+             where c.call_id = $1 and c.device_id = o.device_id
+            """);
+        cmd.Parameters.AddWithValue(callId);
+        cmd.Parameters.AddWithValue(outcomes.Select(o => o.DeviceId).ToArray());
+        cmd.Parameters.AddWithValue(outcomes.Select(o => JsonSerializer.Serialize(o)).ToArray());
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Which of these devices have a record of this call, with its outcome (null while none was recorded).</summary>
+    public async Task<Dictionary<string, DeviceMethodOutcome?>> RecordedAsync(Guid callId, IReadOnlyCollection<string> deviceIds)
+    {
+        var recorded = new Dictionary<string, DeviceMethodOutcome?>(StringComparer.Ordinal);
+        if (deviceIds.Count == 0) return recorded;
+        await using var cmd = dataSource.CreateCommand(
+            "select device_id, outcome::text from devicesim.calls where call_id = $1 and device_id = any($2)");
+        cmd.Parameters.AddWithValue(callId);
+        cmd.Parameters.AddWithValue(deviceIds.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            recorded[reader.GetString(0)] = reader.IsDBNull(1) ? null : JsonSerializer.Deserialize<DeviceMethodOutcome>(reader.GetString(1));
+        return recorded;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using DeviceSim.Devices;
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.Dispatch;
+using Npgsql;
+
+namespace DeviceSim.Methods;
+
+/// <summary>
+/// Runs a request's method calls on the simulated devices, each at most once per call id: record, then run. The first
+/// delivery of a call id records it (<see cref="DeviceCallLog"/>) and runs it; a delivery of the same call id again —
+/// the broker redelivers what was not acknowledged — runs nothing: it waits for the run still going on in this process,
+/// or answers from the recorded outcome, or, when a run was cut short by a crash before its outcome was recorded,
+/// answers <see cref="DeviceMethodOutcomeKind.OutcomeUnknown"/>. A job's call first claims each device's pending device
+/// job in the same transaction, so a device canceled, timed out or already called for the job is not called.
+/// </summary>
+public sealed class SimulatedCalls(NpgsqlDataSource dataSource, SimulatedDevices devices, DeviceCallLog log, DeviceJobClaims claims,
+    TimeProvider clock, ILogger<SimulatedCalls> logger)
+{
+    private static readonly TimeSpan OutcomePoll = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<Guid, Lazy<Task<CallRun>>> _running = new();
+
+    /// <summary>The outcomes of one delivery; <c>Claim</c> is the job claim it took (none for calls outside jobs).</summary>
+    public sealed record CallRun(IReadOnlyList<DeviceMethodOutcome> Outcomes, DeviceJobClaims.Claim? Claim);
+
+    /// <summary>A job's part of a call: the devices' pending device jobs are claimed for this long.</summary>
+    public sealed record JobClaim(string JobId, string ClaimedBy, TimeSpan Lease);
+
+    /// <param name="answerBy">Until when the caller takes an answer: a run recorded by another process is awaited until then.</param>
+    public async Task<CallRun> RunOnceAsync(Guid callId, IReadOnlyList<DeviceMethodCall> calls, JobClaim? job, DateTimeOffset answerBy)
+    {
+        var run = _running.GetOrAdd(callId, id => new Lazy<Task<CallRun>>(() => RunAsync(id, calls, job, answerBy)));
+        try
+        {
+            return await run.Value;
+        }
+        finally
+        {
+            _running.TryRemove(new KeyValuePair<Guid, Lazy<Task<CallRun>>>(callId, run));
+        }
+    }
+
+    // Not the delivery's token anywhere here: once a device runs, a dropped broker connection must not lose its answer.
+    private async Task<CallRun> RunAsync(Guid callId, IReadOnlyList<DeviceMethodCall> calls, JobClaim? job, DateTimeOffset answerBy)
+    {
+        var behaviour = await devices.LoadAsync(calls.Select(c => c.DeviceId).Distinct().ToList(), CancellationToken.None);
+        var reachable = calls.Where(c => SimulatedMethod.Reaches(Of(behaviour, c.DeviceId), c)).Select(c => c.DeviceId).ToHashSet(StringComparer.Ordinal);
+
+        DeviceJobClaims.Claim? claim = null;
+        HashSet<string> received;
+        await using (var conn = await dataSource.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            var ours = calls;
+            if (job is not null)
+            {
+                claim = await claims.ClaimAsync(conn, tx, job.JobId, calls.Select(c => c.DeviceId).ToList(), job.ClaimedBy, job.Lease, CancellationToken.None);
+                var claimed = claim.DeviceIds.ToHashSet(StringComparer.Ordinal);
+                ours = calls.Where(c => claimed.Contains(c.DeviceId)).ToList();
+            }
+            received = await log.RecordReceivedAsync(conn, tx, callId, ours, reachable, clock.GetUtcNow());
+            await tx.CommitAsync();
+        }
+
+        var fresh = calls.Where(c => received.Contains(c.DeviceId)).ToList();
+        var ran = await Task.WhenAll(fresh.Select(c => SimulatedMethod.AnswerAsync(c, Of(behaviour, c.DeviceId), clock)));
+        await RecordOutcomesAsync(callId, ran);
+        var again = await AnsweredBeforeAsync(callId, calls.Where(c => !received.Contains(c.DeviceId)).Select(c => c.DeviceId).ToList(), answerBy);
+        return new CallRun([.. ran, .. again], claim);
+    }
+
+    /// <summary>The answers exist now and go out whatever happens; unrecorded, a later delivery of this call would answer outcome unknown.</summary>
+    private async Task RecordOutcomesAsync(Guid callId, IReadOnlyList<DeviceMethodOutcome> outcomes)
+    {
+        try
+        {
+            await log.RecordOutcomesAsync(callId, outcomes);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "The outcomes of call {CallId} could not be recorded; they are answered all the same", callId);
+        }
+    }
+
+    /// <summary>
+    /// Devices of this call that an earlier delivery recorded: their recorded outcomes, awaited while that run may still go
+    /// on in another process, then unknown. Devices with no record of this call are not this call's to answer.
+    /// </summary>
+    private async Task<IReadOnlyList<DeviceMethodOutcome>> AnsweredBeforeAsync(Guid callId, List<string> deviceIds, DateTimeOffset answerBy)
+    {
+        var recorded = await log.RecordedAsync(callId, deviceIds);
+        if (recorded.Count == 0) return [];
+        logger.LogWarning("Call {CallId} was delivered again: {Count} devices answer from its record and run nothing", callId, recorded.Count);
+        while (recorded.Values.Any(o => o is null) && clock.GetUtcNow() + OutcomePoll < answerBy)
+        {
+            await Task.Delay(OutcomePoll, clock);
+            recorded = await log.RecordedAsync(callId, recorded.Keys);
+        }
+        return recorded.Select(r => r.Value ?? new DeviceMethodOutcome(r.Key, DeviceMethodOutcomeKind.OutcomeUnknown, null, null)).ToList();
+    }
+
+    private static SimulatedBehaviour Of(Dictionary<string, SimulatedBehaviour> behaviour, string deviceId) =>
+        behaviour.GetValueOrDefault(deviceId, SimulatedBehaviour.Unregistered);
+}

@@ -1,0 +1,23 @@
+using Integration.Tests.Infrastructure;
+using Integration.Tests.Jobs;
+
+namespace Integration.Tests.Faults;
+
+/// <summary>
+/// Sees a transaction waiting for the lock of a row of <c>scheduler.job_schedules</c>: PostgreSQL gives a session that
+/// queues for a row lock a tuple lock on the table while it waits. With a fan-out held by a <see cref="FanOutBarrier"/>,
+/// this tells a spec that a cancel has reached the scheduler and waits behind the fan-out's chunk.
+/// </summary>
+public static class ScheduleRowWaits
+{
+    public static Task UntilSomeoneWaitsAsync(SystemUnderTest system) => Ledger.EventuallyAsync(async () =>
+    {
+        await using var cmd = system.Database.CreateCommand("""
+            select count(*)::int from pg_locks l
+              join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
+             where l.locktype = 'tuple' and n.nspname = 'scheduler' and c.relname = 'job_schedules'
+               and l.database = (select oid from pg_database where datname = current_database())
+            """);
+        return (int)(await cmd.ExecuteScalarAsync())! > 0;
+    });
+}

@@ -1,0 +1,48 @@
+using System.Threading.Channels;
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.ServiceDefaults.DeviceCalls;
+using MassTransit;
+
+namespace Integration.Tests.Jobs;
+
+/// <summary>
+/// Talks to device-sim directly over the system's broker, the way jobs-api does for a direct method: sends call
+/// requests to its queue (the same message twice, when a spec plays the broker delivering it again) and collects the
+/// answers on a reply queue of its own.
+/// </summary>
+public sealed class DeviceLayerCaller : IAsyncDisposable
+{
+    private readonly IBusControl _bus;
+    private readonly Channel<DeviceMethodsCalled> _replies;
+
+    private DeviceLayerCaller(IBusControl bus, Channel<DeviceMethodsCalled> replies, string replyQueue) =>
+        (_bus, _replies, ReplyQueue) = (bus, replies, replyQueue);
+
+    public string ReplyQueue { get; }
+
+    public static async Task<DeviceLayerCaller> StartAsync(string rabbitMqUri, string replyQueue)
+    {
+        Environment.SetEnvironmentVariable("MASSTRANSIT_USAGE_TELEMETRY", "false");
+        var replies = Channel.CreateUnbounded<DeviceMethodsCalled>();
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(new Uri(rabbitMqUri));
+            // Durable like the services' own reply queues: device-sim declares the queue it answers to as durable, and a
+            // queue declared otherwise would make the broker close device-sim's channel.
+            cfg.ReceiveEndpoint(replyQueue, e => e.Handler<DeviceMethodsCalled>(context => replies.Writer.WriteAsync(context.Message).AsTask()));
+        });
+        await bus.StartAsync();
+        return new DeviceLayerCaller(bus, replies, replyQueue);
+    }
+
+    public async Task SendAsync(CallDeviceMethods request) =>
+        await (await _bus.GetSendEndpoint(new Uri($"queue:{DeviceCallClient.RequestQueue}"))).Send(request);
+
+    public async Task<DeviceMethodsCalled> NextReplyAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        return await _replies.Reader.ReadAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync() => await _bus.StopAsync();
+}

@@ -6,7 +6,7 @@ namespace Benchmark;
 /// <summary>
 /// The figures of one fleet run. Besides the rate: the machine's load average when bench.sh started and when the run
 /// ended, and the machine's busy CPU seconds during the job next to the instance's own (cpuSecondsDuringJob), so a
-/// reader sees how much else the machine was doing; PostgreSQL's fsync setting, so a figure from a non-durable
+/// reader sees how much else the machine was doing, and the instance's CPU per device operation; PostgreSQL's fsync setting, so a figure from a non-durable
 /// database cannot pass for one from a durable one; and which table the device executions were counted from.
 /// </summary>
 public sealed record BenchReport(string Job, int Devices, int Executors, double Seconds, double DeviceOpsPerSecond,
@@ -14,6 +14,12 @@ public sealed record BenchReport(string Job, int Devices, int Executors, double 
     MachineCpu MachineCpuDuringJob, double[]? LoadAtStart, double[] LoadAtEnd, string PostgresFsync,
     string? ExecutionsCountedFrom, string? Side, string? Commit)
 {
+    /// <summary>
+    /// The instance's own CPU time (all its processes) per device operation: what a device operation costs, which
+    /// depends less than the rate on how much of the machine other work took during the run.
+    /// </summary>
+    public double InstanceCpuMsPerDeviceOp => Math.Round(CpuSeconds.Values.Sum() * 1000 / Math.Max(Devices, 1), 3);
+
     /// <summary>The one JSON line of the format, plus whether every check passed.</summary>
     public override string ToString()
     {
@@ -29,6 +35,7 @@ public sealed record BenchReport(string Job, int Devices, int Executors, double 
         json["peakRssMb"] = JsonSerializer.SerializeToNode(PeakRssMb);
         json["exact"] = Exact;
         json["cpuSecondsDuringJob"] = JsonSerializer.SerializeToNode(CpuSeconds);
+        json["instanceCpuMsPerDeviceOp"] = InstanceCpuMsPerDeviceOp;
         json["machineCpuSecondsDuringJob"] = new JsonObject
         {
             ["busy"] = MachineCpuDuringJob.BusySeconds, ["steal"] = MachineCpuDuringJob.StealSeconds,

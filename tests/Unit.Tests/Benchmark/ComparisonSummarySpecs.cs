@@ -13,7 +13,7 @@ public sealed class ComparisonSummarySpecs : IDisposable
         File.WriteAllLines(_runsFile, runs.Select(r => new JsonObject
         {
             ["side"] = r.Side, ["job"] = "method", ["devices"] = 2000, ["executors"] = 2,
-            ["deviceOpsPerSecond"] = r.Rate, ["exact"] = r.Exact,
+            ["deviceOpsPerSecond"] = r.Rate, ["exact"] = r.Exact, ["instanceCpuMsPerDeviceOp"] = 1000 / r.Rate,
         }.ToJsonString()));
         return ComparisonSummary.From(new ComparisonSummary.Options(_runsFile, "main", "aaa", "bbb+dirty", rounds));
     }
@@ -26,6 +26,9 @@ public sealed class ComparisonSummarySpecs : IDisposable
         Assert.Equal(200, (double)summary["refMedianOpsPerSecond"]!);
         Assert.Equal(300, (double)summary["treeMedianOpsPerSecond"]!);
         Assert.Equal(1.5, (double)summary["ratio"]!);
+        Assert.Equal(6.667, (double)summary["refMedianCpuMsPerDeviceOp"]!);   // (10 + 3.333) / 2
+        Assert.Equal(3.429, (double)summary["treeMedianCpuMsPerDeviceOp"]!);  // (4 + 2.857) / 2
+        Assert.Equal(0.514, (double)summary["cpuPerOpRatio"]!);
         Assert.True((bool)summary["allExact"]!);
         Assert.Equal(4, summary["runs"]!.AsArray().Count);
         Assert.Equal("bbb+dirty", (string)summary["treeCommit"]!);

@@ -1,4 +1,5 @@
 using Gateway.Auth;
+using Gateway.Http;
 using Gateway.Limits;
 using Gateway.Proxy;
 using Gateway.Tls;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.DataProtection;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGatewayTls();
+builder.AddResponseHeaders();
 builder.AddSasAuthentication();
 builder.AddRequestLimits();
 builder.AddIotHubRateLimits();
@@ -17,6 +19,7 @@ builder.Services.AddSingleton<IDataProtectionProvider, EphemeralDataProtectionPr
 
 var app = builder.Build();
 app.UseHttpsOnly();
+app.UseResponseHeaders();
 app.UseRouting();
 app.UseSasAuthentication();
 app.UseRequestLimits();

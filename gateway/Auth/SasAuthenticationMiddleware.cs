@@ -1,4 +1,5 @@
 using Gateway.Proxy;
+using Gateway.Routing;
 using IotHubJobs.Security;
 using IotHubJobs.ServiceDefaults;
 using Microsoft.Net.Http.Headers;
@@ -8,7 +9,8 @@ namespace Gateway.Auth;
 /// <summary>
 /// Every request except the gateway's own health and metrics endpoints must carry a valid
 /// <c>SharedAccessSignature</c> of a policy with the right the request needs. Refusals are 401
-/// IotHubUnauthorizedAccess; neither the header nor any key or signature is ever logged.
+/// IotHubUnauthorizedAccess; neither the header nor any key or signature is ever logged. A valid token for a method
+/// and path that name no operation gets 404 (<see cref="UnknownOperation"/>): authentication comes first.
 /// On success the token is removed and <c>x-iothub-policy</c> names the policy for jobs-api.
 /// </summary>
 public sealed class SasAuthenticationMiddleware(
@@ -35,11 +37,16 @@ public sealed class SasAuthenticationMiddleware(
         }
 
         var policy = result.Policy!;
-        if (!IotHubPermissions.IsAllowed(policy.Rights, request.Method, request.Path.Value ?? "/"))
+        var required = IotHubPermissions.RequiredRights(request.Method, request.Path.Value ?? "/");
+        if (required == AccessRights.None)
         {
-            await Refuse(context, IotHubPermissions.RequiredRights(request.Method, request.Path.Value ?? "/") == AccessRights.None
-                ? "No operation of this service matches the request"
-                : $"The policy '{policy.Name}' lacks the right this operation needs");
+            await UnknownOperation.AnswerAsync(context, log);
+            return;
+        }
+
+        if ((required & policy.Rights) == AccessRights.None)
+        {
+            await Refuse(context, $"The policy '{policy.Name}' lacks the right this operation needs");
             return;
         }
 

@@ -2,7 +2,10 @@ namespace IotHubJobs.Dispatch;
 
 /// <summary>
 /// For a message that exists only in this process and must outlive a broker restart (a device's answer, a claimed
-/// device's outcome): a failed send is tried again every second until a deadline, after which nobody needs it.
+/// device's outcome): a failed send is tried again every second until a deadline, after which nobody needs it. An
+/// attempt is abandoned at the deadline even when the client library ignores its cancellation (after a connection the
+/// broker closed, a publish was seen waiting on a dead channel for over a minute); an abandoned attempt that completes
+/// later only sends a duplicate, which every consumer here ignores.
 /// </summary>
 public static class BrokerOutage
 {
@@ -18,7 +21,7 @@ public static class BrokerOutage
             using var untilDeadline = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
             try
             {
-                await send(untilDeadline.Token);
+                await send(untilDeadline.Token).WaitAsync(Remaining(deadline, clock), clock, ct);
                 return;
             }
             catch (Exception e) when (!ct.IsCancellationRequested && Remaining(deadline, clock) > RetryInterval)

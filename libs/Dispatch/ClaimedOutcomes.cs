@@ -7,7 +7,8 @@ namespace IotHubJobs.Dispatch;
 /// Reports the outcomes of claimed device jobs for as long as their claimant lives. A publish that fails while the
 /// broker is away is tried again every second, and the claim's lease is renewed before it runs out, so jobs-api never
 /// declares lost an outcome that exists in a running process. It stops once the device jobs are no longer this
-/// claimant's: recorded meanwhile, or failed by the job's execution deadline.
+/// claimant's (recorded meanwhile, or failed by the job's execution deadline), or when <c>ct</c> says another delivery
+/// will report them (a claimant that can answer a redelivered request from its own record passes the delivery's token).
 /// </summary>
 public sealed class ClaimedOutcomes(DeviceJobClaims claims, TimeProvider clock, ILogger<ClaimedOutcomes> logger)
 {
@@ -16,7 +17,8 @@ public sealed class ClaimedOutcomes(DeviceJobClaims claims, TimeProvider clock, 
     /// <summary>Each renewal extends the lease by this much.</summary>
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(30);
 
-    public async Task ReportAsync(string jobId, DeviceJobClaims.Claim claim, string claimedBy, Func<CancellationToken, Task> publish)
+    public async Task ReportAsync(string jobId, DeviceJobClaims.Claim claim, string claimedBy, Func<CancellationToken, Task> publish,
+        CancellationToken ct = default)
     {
         var until = claim.ClaimedUntil;
         for (var round = 1; ; round++)
@@ -25,12 +27,13 @@ public sealed class ClaimedOutcomes(DeviceJobClaims claims, TimeProvider clock, 
             {
                 await BrokerOutage.RetryUntilAsync(until - RenewAhead, clock, publish,
                     (e, attempt) => logger.LogWarning(e, "Reporting {Count} outcomes of job {JobId} failed (attempt {Attempt}); retrying",
-                        claim.DeviceIds.Count, jobId, attempt));
+                        claim.DeviceIds.Count, jobId, attempt), ct);
                 return;
             }
             catch (TimeoutException)
             {
             }
+            ct.ThrowIfCancellationRequested();
             try
             {
                 var renewed = await claims.RenewAsync(jobId, claim.DeviceIds, claimedBy, Renewal, CancellationToken.None);

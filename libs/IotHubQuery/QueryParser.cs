@@ -5,7 +5,8 @@ namespace IotHubJobs.Query;
 
 public static class QueryParser
 {
-    public const int MaxQueryLength = 8192;
+    /// <summary>IoT Hub's maximum query length; see <see cref="QueryLimits"/> for all limits.</summary>
+    public const int MaxQueryLength = QueryLimits.MaxQueryLength;
 
     /// <summary>Parses <c>SELECT ... FROM devices|devices.jobs [WHERE ...] [GROUP BY ...]</c>.</summary>
     public static QueryStatement Parse(string text)

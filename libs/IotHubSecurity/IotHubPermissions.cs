@@ -2,7 +2,8 @@ namespace IotHubJobs.Security;
 
 /// <summary>
 /// Which right a service request needs (iothub-spec §8.3 [rec]). The result lists alternatives: any one of them
-/// suffices. <see cref="AccessRights.None"/> means no rule covers the request, and it is refused.
+/// suffices. <see cref="AccessRights.None"/> means the request names no operation of the service (the gateway answers
+/// an authenticated one with 404 GenericNotFound).
 /// </summary>
 public static class IotHubPermissions
 {

@@ -14,6 +14,8 @@ public sealed record IotHubError(int Status, string Code, int Number)
     public static readonly IotHubError IotHubFormatError = new(400, "IotHubFormatError", 400006);
     public static readonly IotHubError DeviceDefinedMultipleTimes = new(400, "DeviceDefinedMultipleTimes", 400011);
     public static readonly IotHubError IotHubUnauthorizedAccess = new(401, "IotHubUnauthorizedAccess", 401002);
+    /// <summary>No operation matches the method and path; the code follows IoT Hub's numbering (docs/iothub-api.md).</summary>
+    public static readonly IotHubError GenericNotFound = new(404, "GenericNotFound", 404000);
     public static readonly IotHubError DeviceNotFound = new(404, "DeviceNotFound", 404001);
     public static readonly IotHubError JobNotFound = new(404, "JobNotFound", 404002);
     public static readonly IotHubError DeviceNotOnline = new(404, "DeviceNotOnline", 404103);

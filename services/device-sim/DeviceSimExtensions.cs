@@ -22,7 +22,9 @@ public static class DeviceSimExtensions
             x.AddConsumer<CallDeviceMethodsConsumer, CallDeviceMethodsConsumerDefinition>();
             x.AddConsumer<DeliverJobMethodConsumer, DeliverJobMethodConsumerDefinition>();
             x.AddConsumer<AcknowledgeDesiredPropertiesConsumer, AcknowledgeDesiredPropertiesConsumerDefinition>();
+            x.AddConsumer<ForgetExpiredCalls>();
         });
+        builder.Services.AddHostedService<DirectCallRetention>();
         return builder;
     }
 }

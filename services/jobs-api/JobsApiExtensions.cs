@@ -8,6 +8,7 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using JobsApi.Devices;
+using JobsApi.Http;
 using JobsApi.Jobs;
 using JobsApi.Methods;
 using JobsApi.Queries;
@@ -36,6 +37,9 @@ public static class JobsApiExtensions
             .AddAsyncDaemon(DaemonMode.HotCold)
             .AddSubscriptionWithServices<JobEventsRelay>(ServiceLifetime.Singleton, o => o.Options.BatchSize = 100)
             .ApplyAllDatabaseChangesOnStartup();
+        // Bodies are written by IotHubJson; should an endpoint ever return an object for ASP.NET to serialise, it is
+        // escaped the same readable way.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.Services.AddSingleton<DeviceJobLedger>();
         builder.Services.AddSingleton<DeviceRegistry>();
         builder.Services.AddSingleton<TwinStore>();
@@ -61,6 +65,7 @@ public static class JobsApiExtensions
         app.MapGet("/jobs/v2/query", QueryJobs.Handle);
         app.MapPost("/devices/query", QueryDevices.Handle);
         app.MapPost("/twins/{deviceId}/methods", InvokeDirectMethod.Handle);
+        app.MapFallback("{**path}", NoOperation.Handle); // any method, any path, also ones that look like file names
         return app;
     }
 }

@@ -18,6 +18,7 @@ public static class SchedulerExtensions
         {
             x.AddConsumer<RecordJobSchedule>();
             x.AddConsumer<StopJobSchedule>();
+            x.AddConsumer<ForgetExpiredSchedules>();
         });
         // After the bus: hosted services start in registration order, and the loop publishes.
         builder.Services.AddHostedService<SchedulerLoop>();

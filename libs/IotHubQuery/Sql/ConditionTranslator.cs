@@ -22,7 +22,19 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
 
     public string WhenTrue(Condition condition) => Translate(condition, wanted: true);
 
-    private string Translate(Condition condition, bool wanted) => condition switch
+    private string Translate(Condition condition, bool wanted)
+    {
+        var before = parameters.Count;
+        var sql = Translated(condition, wanted);
+        if (sql is True or False)
+        {
+            parameters.TruncateTo(before);
+        }
+
+        return sql;
+    }
+
+    private string Translated(Condition condition, bool wanted) => condition switch
     {
         ConstantCondition constant => constant.Value == wanted ? True : False,
         AndCondition and => wanted ? Both(Translate(and.Left, true), Translate(and.Right, true)) : Either(Translate(and.Left, false), Translate(and.Right, false)),
@@ -100,19 +112,25 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
         {
             // A scalar nested in an object only contains-matches the same scalar at that path (arrays do not
             // match), so containment is exactly equality here, and it can use the jsonb_path_ops GIN index.
-            JsonNode? node = JsonNodeOf(literal);
-            for (var i = resolved.JsonSegments.Count - 1; i >= 0; i--)
-            {
-                node = new JsonObject { [resolved.JsonSegments[i]] = node };
-            }
-
-            return $"{resolved.JsonSql} @> {parameters.Jsonb(node!.ToJsonString())}";
+            return $"{resolved.JsonSql} @> {parameters.Jsonb(ContainmentDocument(resolved, literal))}";
         }
 
         var value = SqlValue.Of(resolved, parameters);
         return literal is NullLiteral
             ? value.TypeIs("null")
             : $"{value.Json} = {parameters.Jsonb(JsonText(literal))}";
+    }
+
+    /// <summary><c>{"tags":{"x":value}}</c> for <c>tags.x</c>: the document a twin contains when the path holds the value.</summary>
+    private static string ContainmentDocument(ResolvedPath resolved, Literal literal)
+    {
+        var node = JsonNodeOf(literal);
+        for (var i = resolved.JsonSegments.Count - 1; i >= 0; i--)
+        {
+            node = new JsonObject { [resolved.JsonSegments[i]] = node };
+        }
+
+        return node!.ToJsonString();
     }
 
     private string ColumnWithLiteral(SourceField column, ComparisonOperator op, Literal literal)
@@ -166,26 +184,106 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
             + " END)";
     }
 
-    /// <summary>IN is the OR of equalities; "IN is false" is the AND of inequalities.</summary>
+    /// <summary>
+    /// IN is the OR of equalities; "IN is false" is the AND of "equality is false". Over a JSON path each list becomes
+    /// one array comparison, so neither the SQL nor the work per row grows with the list's length; other lists are
+    /// joined flat, in one pass.
+    /// </summary>
     private string In(InCondition membership, bool wanted)
     {
-        var resolved = source.Resolve(membership.Path);
-        if (resolved.Column is { Kind: FieldKind.Text } column && membership.Values.Count > 0
-            && membership.Values.All(v => v is StringLiteral))
+        var values = membership.Values;
+        if (values.Count == 0)
         {
-            var values = parameters.TextArray(membership.Values.Cast<StringLiteral>().Select(v => v.Value).ToArray());
-            return wanted ? $"{column.Sql} = ANY({values})" : $"{column.Sql} <> ALL({values})";
+            return wanted ? False : True;
+        }
+
+        var resolved = source.Resolve(membership.Path);
+        if (resolved.Column is { Kind: FieldKind.Text } column && values.All(v => v is StringLiteral))
+        {
+            var array = parameters.TextArray(values.Cast<StringLiteral>().Select(v => v.Value).ToArray());
+            return wanted ? $"{column.Sql} = ANY({array})" : $"{column.Sql} <> ALL({array})";
+        }
+
+        if (resolved.Column is null && values.Count > 1)
+        {
+            return wanted ? JsonIn(resolved, values) : JsonNotIn(resolved, values);
         }
 
         var op = wanted ? ComparisonOperator.Equal : ComparisonOperator.NotEqual;
-        var result = wanted ? False : True;
-        foreach (var value in membership.Values)
+        var pieces = values.Select(value => Comparison(membership.Path, op, value)).ToList();
+        return wanted ? AnyOf(pieces) : AllOf(pieces);
+    }
+
+    /// <summary>
+    /// True when the path equals one of the values: each equality as in <see cref="JsonEquals"/> (undefined never
+    /// equals), all of them in one <c>= ANY</c>, or <c>@&gt; ANY</c> through the containment index.
+    /// </summary>
+    private string JsonIn(ResolvedPath resolved, IReadOnlyList<Literal> values)
+    {
+        var comparable = values.Where(v => v is not UndefinedLiteral).ToList();
+        if (comparable.Count == 0)
         {
-            var piece = Comparison(membership.Path, op, value);
-            result = wanted ? Either(result, piece) : Both(result, piece);
+            return False;
         }
 
-        return result;
+        if (resolved.HasContainmentIndex && resolved.JsonSegments.Count > 0)
+        {
+            var documents = comparable.Select(v => ContainmentDocument(resolved, v)).Distinct().ToArray();
+            return $"{resolved.JsonSql} @> ANY({parameters.JsonbArray(documents)})";
+        }
+
+        var value = SqlValue.Of(resolved, parameters);
+        return $"{value.Json} = ANY({parameters.JsonbArray(comparable.Select(JsonText).Distinct().ToArray())})";
+    }
+
+    /// <summary>
+    /// True when the path differs from every value. "x = v is false" needs x to be of v's type (see
+    /// <see cref="PathWithLiteral"/>), so a list holding null, undefined or values of two types is never false.
+    /// </summary>
+    private string JsonNotIn(ResolvedPath resolved, IReadOnlyList<Literal> values)
+    {
+        if (values.Any(v => v is NullLiteral or UndefinedLiteral) || values.Select(JsonType).Distinct().Count() > 1)
+        {
+            return False;
+        }
+
+        var value = SqlValue.Of(resolved, parameters);
+        var array = parameters.JsonbArray(values.Select(JsonText).Distinct().ToArray());
+        return $"({value.TypeIs(JsonType(values[0]))} AND {value.Json} <> ALL({array}))";
+    }
+
+    /// <summary>OR of translated pieces in one flat list; every piece is translated first, so errors do not depend on order.</summary>
+    private static string AnyOf(IReadOnlyList<string> pieces)
+    {
+        if (pieces.Contains(True))
+        {
+            return True;
+        }
+
+        var kept = pieces.Where(p => p != False).ToList();
+        return kept.Count switch
+        {
+            0 => False,
+            1 => kept[0],
+            _ => "(" + string.Join(" OR ", kept) + ")",
+        };
+    }
+
+    /// <summary>AND of translated pieces in one flat list.</summary>
+    private static string AllOf(IReadOnlyList<string> pieces)
+    {
+        if (pieces.Contains(False))
+        {
+            return False;
+        }
+
+        var kept = pieces.Where(p => p != True).ToList();
+        return kept.Count switch
+        {
+            0 => True,
+            1 => kept[0],
+            _ => "(" + string.Join(" AND ", kept) + ")",
+        };
     }
 
     private string Function(FunctionCondition function, bool wanted)

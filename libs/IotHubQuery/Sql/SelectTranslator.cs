@@ -17,8 +17,24 @@ internal sealed class SelectTranslator(QuerySource source, SqlParameterList para
             PropertySelection property => Property(property),
             AggregateSelection aggregate => Aggregate(aggregate),
             _ => throw new ArgumentException("unknown select item"),
-        });
-        return "('{}'::jsonb || " + string.Join(" || ", pieces) + ")";
+        }).ToList();
+        return "('{}'::jsonb || " + Concatenated(pieces, 0, pieces.Count) + ")";
+    }
+
+    /// <summary>
+    /// <c>(a || b) || (c || d)</c> rather than <c>a || b || c || d</c>: PostgreSQL nests a chain of operators as deep as it
+    /// is long and recurses over it, while a SELECT list can hold a thousand items; balanced, the depth is ten.
+    /// Merging objects with distinct keys is associative, so the result is the same.
+    /// </summary>
+    private static string Concatenated(List<string> pieces, int start, int count)
+    {
+        if (count == 1)
+        {
+            return pieces[start];
+        }
+
+        var half = count / 2;
+        return $"({Concatenated(pieces, start, half)} || {Concatenated(pieces, start + half, count - half)})";
     }
 
     public IReadOnlyList<string> GroupBy(QueryStatement statement) =>

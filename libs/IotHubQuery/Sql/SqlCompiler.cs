@@ -8,13 +8,16 @@ namespace IotHubJobs.Query;
 /// </summary>
 public static class SqlCompiler
 {
-    public static CompiledQuery Compile(QueryStatement statement)
+    public static CompiledQuery Compile(QueryStatement statement, QueryExclusion? exclusion = null)
     {
         var source = statement.From;
         var parameters = new SqlParameterList(1);
         var select = new SelectTranslator(source, parameters);
         var item = select.Item(statement);
         var where = new ConditionTranslator(source, parameters).WhenTrue(statement.Where);
+        if (exclusion is { Values.Count: > 0 } && exclusion.Collection == source.Collection
+            && source.FindField(exclusion.Field) is { Kind: FieldKind.Text } excluded)
+            where = $"({where}) AND NOT ({excluded.Sql} = ANY({parameters.TextArray(exclusion.Values)}))";
         var groupBy = select.GroupBy(statement);
 
         var sql = $"SELECT {item} AS item FROM {source.Table} WHERE {where}";

@@ -9,9 +9,26 @@ namespace IotHubJobs.Query;
 internal sealed class SqlParameterList(int firstIndex)
 {
     private readonly List<object?> _values = [];
+    private readonly List<string> _keys = [];
     private readonly Dictionary<string, int> _placeholders = new(StringComparer.Ordinal);
 
     public IReadOnlyList<object?> Values => _values;
+
+    public int Count => _values.Count;
+
+    /// <summary>
+    /// Forgets the values added after the first <paramref name="count"/>: a sub-condition that folded into a constant
+    /// references none of them, and every value sent must be referenced by the SQL.
+    /// </summary>
+    public void TruncateTo(int count)
+    {
+        for (var i = _values.Count - 1; i >= count; i--)
+        {
+            _placeholders.Remove(_keys[i]);
+            _keys.RemoveAt(i);
+            _values.RemoveAt(i);
+        }
+    }
 
     public int FirstIndex => firstIndex;
 
@@ -27,6 +44,9 @@ internal sealed class SqlParameterList(int firstIndex)
 
     public string Jsonb(string json) => Add(json, "jsonb");
 
+    /// <summary>JSON texts sent as one <c>text[]</c> and cast to <c>jsonb[]</c>.</summary>
+    public string JsonbArray(IReadOnlyList<string> jsons) => Add(jsons.ToArray(), "jsonb[]");
+
     public string Timestamp(string isoText) => Add(isoText, "timestamptz");
 
     private string Add(object value, string type)
@@ -36,6 +56,7 @@ internal sealed class SqlParameterList(int firstIndex)
         {
             index = firstIndex + _values.Count;
             _values.Add(value);
+            _keys.Add(key);
             _placeholders[key] = index;
         }
 

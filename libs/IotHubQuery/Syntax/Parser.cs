@@ -2,7 +2,11 @@ using IotHubJobs.Query.Ast;
 
 namespace IotHubJobs.Query.Syntax;
 
-/// <summary>Recursive descent over the token list; paths are canonicalised against the FROM source as they are read.</summary>
+/// <summary>
+/// Recursive descent over the token list; paths are canonicalised against the FROM source as they are read.
+/// The recursion is bounded by <see cref="QueryLimits"/>: one level per parenthesis or NOT, and chains of AND and OR
+/// are built balanced, so a condition's tree is never deeper than its nesting plus the logarithm of its length.
+/// </summary>
 internal sealed class Parser
 {
     private static readonly Dictionary<string, ConditionFunction> ConditionFunctions = new(StringComparer.OrdinalIgnoreCase)
@@ -43,6 +47,7 @@ internal sealed class Parser
     private readonly IReadOnlyList<Token> _tokens;
     private QuerySource _source;
     private int _index;
+    private int _depth;
 
     private Parser(IReadOnlyList<Token> tokens, QuerySource source)
     {
@@ -325,6 +330,13 @@ internal sealed class Parser
                 throw Expected("a property name after '.'");
             }
 
+            if (segments.Count == QueryLimits.MaxPathSegments)
+            {
+                throw QueryException.Invalid(
+                    Current.Position,
+                    $"the property path at position {first.Position} has more than {QueryLimits.MaxPathSegments} segments; no twin is that deep");
+            }
+
             segments.Add(Advance().Value);
         }
 
@@ -336,44 +348,75 @@ internal sealed class Parser
 
     private Condition Or()
     {
-        var left = And();
+        var terms = new List<Condition> { And() };
         while (AcceptKeyword("OR"))
         {
-            left = new OrCondition(left, And());
+            terms.Add(And());
         }
 
-        return left;
+        return Balanced(terms, 0, terms.Count, static (left, right) => new OrCondition(left, right));
     }
 
     private Condition And()
     {
-        var left = Not();
+        var terms = new List<Condition> { Not() };
         while (AcceptKeyword("AND"))
         {
-            left = new AndCondition(left, Not());
+            terms.Add(Not());
         }
 
-        return left;
+        return Balanced(terms, 0, terms.Count, static (left, right) => new AndCondition(left, right));
+    }
+
+    /// <summary>
+    /// AND and OR are associative, also with undefined, so <c>a OR b OR c OR d</c> may as well be
+    /// <c>(a OR b) OR (c OR d)</c>: a chain of a thousand terms is then ten levels deep, not a thousand, for every
+    /// recursion over the tree (compiler, evaluator) and in the SQL. The terms keep their order.
+    /// </summary>
+    private static Condition Balanced(List<Condition> terms, int start, int count, Func<Condition, Condition, Condition> join)
+    {
+        if (count == 1)
+        {
+            return terms[start];
+        }
+
+        var half = count / 2;
+        return join(Balanced(terms, start, half, join), Balanced(terms, start + half, count - half, join));
     }
 
     private Condition Not()
     {
         if (Current.IsKeyword("NOT"))
         {
-            Advance();
-            return new NotCondition(Not());
+            Nest(Advance());
+            var not = new NotCondition(Not());
+            _depth--;
+            return not;
         }
 
         return Primary();
     }
 
+    /// <summary>Enters one level of parentheses or NOT; the parser, compiler and evaluator recurse once per level.</summary>
+    private void Nest(Token opener)
+    {
+        if (++_depth > QueryLimits.MaxNestingDepth)
+        {
+            throw QueryException.Invalid(
+                opener.Position,
+                $"conditions may nest at most {QueryLimits.MaxNestingDepth} parentheses and NOTs inside each other; this '{opener.Text}' is level {_depth}");
+        }
+    }
+
     private Condition Primary()
     {
         var start = Current;
-        if (AcceptSymbol("("))
+        if (Current.IsSymbol("("))
         {
+            Nest(Advance());
             var inner = Or();
             ExpectSymbol(")", "to close the '(' at position " + start.Position);
+            _depth--;
             return inner;
         }
 

@@ -22,7 +22,6 @@ public sealed class CallDeviceMethodsConsumer(SimulatedCalls calls, TimeProvider
             logger.LogWarning("Dropped an expired request {CallId} for {Count} devices (expired at {ExpiresAt})", request.CallId, request.Calls.Count, request.ExpiresAt);
             return;
         }
-        if (context.ReceiveContext.Redelivered) DeviceCallMetrics.RecordRedelivery();
         using var activity = Telemetry.Source.StartActivity("answer device methods");
         activity?.SetTag("iothub.device_count", request.Calls.Count);
 

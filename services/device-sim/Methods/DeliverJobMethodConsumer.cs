@@ -10,7 +10,9 @@ namespace DeviceSim.Methods;
 /// <summary>
 /// Runs a job's method on the devices whose pending device jobs this delivery claims, once per call id, and reports
 /// their outcomes as the job's results itself: the answers reach jobs-api through the durable results queue whoever
-/// sent the call, and while the broker is away they are kept and the claim renewed until they can be published.
+/// sent the call. While the broker refuses the publish, the claim is renewed and the publish tried again. When the
+/// delivery itself is lost with its broker connection, this consumer stops: the broker delivers the request again, and
+/// that delivery answers from the run in progress or from the recorded outcomes, running nothing twice.
 /// </summary>
 public sealed class DeliverJobMethodConsumer(SimulatedCalls calls, ClaimedOutcomes report, IBus bus, TimeProvider clock,
     IConfiguration configuration, ILogger<DeliverJobMethodConsumer> logger) : IConsumer<DeliverJobMethod>
@@ -26,7 +28,6 @@ public sealed class DeliverJobMethodConsumer(SimulatedCalls calls, ClaimedOutcom
         using var activity = Telemetry.Source.StartActivity("deliver job method");
         activity?.SetTag("iothub.job_id", delivery.JobId);
         activity?.SetTag("iothub.method", method.MethodName);
-        if (context.ReceiveContext.Redelivered) DeviceCallMetrics.RecordRedelivery();
 
         var lease = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds + method.ConnectTimeoutInSeconds) + _claimGrace;
         var deviceCalls = delivery.DeviceIds.Select(id => new DeviceMethodCall(id, method.MethodName, method.PayloadJson,
@@ -43,13 +44,13 @@ public sealed class DeliverJobMethodConsumer(SimulatedCalls calls, ClaimedOutcom
         var completed = new DeviceJobsCompleted(delivery.JobId, results);
         if (claim.DeviceIds.Count > 0)
         {
-            await report.ReportAsync(delivery.JobId, claim, _instance, token => bus.Publish(completed, token));
+            await report.ReportAsync(delivery.JobId, claim, _instance, token => bus.Publish(completed, token), context.CancellationToken);
             return;
         }
         // Answers repeated for a delivery seen before: the first delivery reports them too, so trying until answerBy is enough.
         try
         {
-            await BrokerOutage.RetryUntilAsync(answerBy, clock, token => bus.Publish(completed, token));
+            await BrokerOutage.RetryUntilAsync(answerBy, clock, token => bus.Publish(completed, token), ct: context.CancellationToken);
         }
         catch (TimeoutException e)
         {

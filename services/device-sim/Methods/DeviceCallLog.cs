@@ -73,4 +73,22 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource)
             recorded[reader.GetString(0)] = reader.IsDBNull(1) ? null : JsonSerializer.Deserialize<DeviceMethodOutcome>(reader.GetString(1));
         return recorded;
     }
+
+    /// <summary>Forgets the calls of these jobs, whose history passed its retention.</summary>
+    public async Task ForgetJobsAsync(IReadOnlyList<string> jobIds, CancellationToken ct)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from devicesim.calls where job_id = any($1)") { Parameters = { new() { Value = jobIds.ToArray() } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from devicesim.executions where job_id = any($1)") { Parameters = { new() { Value = jobIds.ToArray() } } });
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Forgets calls made outside jobs that were received before <paramref name="cutoff"/>.</summary>
+    public async Task<int> ForgetDirectCallsAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from devicesim.calls where job_id is null and received_at < $1") { Parameters = { new() { Value = cutoff.UtcDateTime } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from devicesim.executions where job_id is null and executed_at < $1") { Parameters = { new() { Value = cutoff.UtcDateTime } } });
+        return await batch.ExecuteNonQueryAsync(ct);
+    }
 }

@@ -3,11 +3,11 @@ using IotHubJobs.ServiceDefaults;
 
 namespace DeviceSim.Methods;
 
-/// <summary>Deliveries of calls that the broker handed over again (not acknowledged before a connection dropped).</summary>
+/// <summary>Deliveries of a call id seen before (the broker delivered it again, or it was sent twice): answered, nothing run.</summary>
 public static class DeviceCallMetrics
 {
-    private static readonly Counter<long> Redeliveries = Telemetry.Meter.CreateCounter<long>(
-        "iothub.device_calls.redelivered", description: "Call deliveries the broker redelivered to the device layer");
+    private static readonly Counter<long> Repeated = Telemetry.Meter.CreateCounter<long>(
+        "iothub.device_calls.repeated", description: "Deliveries of a call id seen before, answered without running anything");
 
-    public static void RecordRedelivery() => Redeliveries.Add(1);
+    public static void RecordRepeatedDelivery() => Repeated.Add(1);
 }

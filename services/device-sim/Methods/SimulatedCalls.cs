@@ -29,7 +29,13 @@ public sealed class SimulatedCalls(NpgsqlDataSource dataSource, SimulatedDevices
     /// <param name="answerBy">Until when the caller takes an answer: a run recorded by another process is awaited until then.</param>
     public async Task<CallRun> RunOnceAsync(Guid callId, IReadOnlyList<DeviceMethodCall> calls, JobClaim? job, DateTimeOffset answerBy)
     {
-        var run = _running.GetOrAdd(callId, id => new Lazy<Task<CallRun>>(() => RunAsync(id, calls, job, answerBy)));
+        var started = new Lazy<Task<CallRun>>(() => RunAsync(callId, calls, job, answerBy));
+        var run = _running.GetOrAdd(callId, started);
+        if (run != started)
+        {
+            logger.LogWarning("Call {CallId} was delivered again while it runs: it waits for that run's answers", callId);
+            DeviceCallMetrics.RecordRepeatedDelivery();
+        }
         try
         {
             return await run.Value;
@@ -90,6 +96,7 @@ public sealed class SimulatedCalls(NpgsqlDataSource dataSource, SimulatedDevices
     {
         var recorded = await log.RecordedAsync(callId, deviceIds);
         if (recorded.Count == 0) return [];
+        DeviceCallMetrics.RecordRepeatedDelivery();
         logger.LogWarning("Call {CallId} was delivered again: {Count} devices answer from its record and run nothing", callId, recorded.Count);
         while (recorded.Values.Any(o => o is null) && clock.GetUtcNow() + OutcomePoll < answerBy)
         {

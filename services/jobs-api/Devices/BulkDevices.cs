@@ -81,7 +81,7 @@ public static class BulkDevices
         }
 
         var result = new JsonObject { ["isSuccessful"] = errors.Count == 0, ["errors"] = errors, ["warnings"] = new JsonArray() };
-        return Results.Text(result.ToJsonString(), IotHubJson.ContentType, statusCode: errors.Count == 0 ? 200 : 400);
+        return Results.Text(IotHubJson.Text(result), IotHubJson.ContentType, statusCode: errors.Count == 0 ? 200 : 400);
     }
 
     /// <summary>Imported tags obey the twin rules a PATCH of the twin would (iothub-spec §5.2).</summary>

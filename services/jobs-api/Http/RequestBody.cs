@@ -44,14 +44,17 @@ public static class RequestBody
     }
 
     /// <summary>
-    /// The SDKs send <c>application/json; charset=utf-8</c>; <c>text/json</c> and <c>+json</c> types are JSON too.
-    /// A request without a content type is read as JSON, as curl-style clients often omit it.
+    /// The SDKs send <c>application/json; charset=utf-8</c>; <c>text/json</c> and <c>application/…+json</c> types (such
+    /// as <c>application/merge-patch+json</c>) are JSON too. A suffix does not make any other type JSON:
+    /// <c>text/plain+json</c> is refused like <c>text/plain</c>. A request without a content type is read as JSON, as
+    /// hand-written clients often omit it.
     /// </summary>
     private static bool IsJson(string contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var parsed) && parsed.MediaType is { } type
         && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || type.Equals("text/json", StringComparison.OrdinalIgnoreCase)
-            || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+                && type.Length > "application/+json".Length));
 
     /// <summary>Refuses repeated keys and strings PostgreSQL cannot store (U+0000, escaped unpaired surrogates), anywhere in the body.</summary>
     private static void Check(JsonElement element)

@@ -63,7 +63,8 @@ public static partial class CreateJob
             return Fail(IotHubError.PreconditionFailed, $"queryCondition is longer than {MaxQueryLength} characters.");
         try
         {
-            QueryParser.ParseCondition(query);
+            // Compiled as the scheduler will compile it, so what it would refuse is a 400 now rather than a failed job later.
+            SqlCompiler.CompileCondition(QueryParser.ParseCondition(query), QuerySource.Devices);
         }
         catch (QueryException e)
         {

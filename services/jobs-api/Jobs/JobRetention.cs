@@ -1,14 +1,17 @@
+using IotHubJobs.Contracts.Jobs;
 using Marten;
+using MassTransit;
 using Npgsql;
 
 namespace JobsApi.Jobs;
 
 /// <summary>
-/// Removes jobs whose history has passed its retention period (IoT Hub keeps 30 days): the event stream, the
-/// job document and its per-device records, in one transaction per batch. Reads hide expired jobs already, so how
-/// often this runs does not change what clients see.
+/// Removes jobs whose history has passed its retention period (IoT Hub keeps 30 days): it tells the other services
+/// (<see cref="JobsExpired"/>, so they forget their timer rows and call records), then deletes the event stream, the
+/// job document and its per-device records, in one transaction per batch. Reads hide expired jobs already (GET,
+/// cancel, the job list and devices.jobs queries), so how often this runs does not change what clients see.
 /// </summary>
-public sealed class JobRetention(IDocumentStore store, TimeProvider clock, IConfiguration configuration, ILogger<JobRetention> logger)
+public sealed class JobRetention(IDocumentStore store, IPublishEndpoint bus, TimeProvider clock, IConfiguration configuration, ILogger<JobRetention> logger)
     : BackgroundService
 {
     private const int BatchSize = 100;
@@ -16,6 +19,13 @@ public sealed class JobRetention(IDocumentStore store, TimeProvider clock, IConf
     private readonly TimeSpan _interval = TimeSpan.FromMinutes(configuration.GetValue("Jobs:RetentionSweepMinutes", 60.0));
 
     public bool IsExpired(JobStatus job) => job.EndTime is { } end && end < clock.GetUtcNow() - Period;
+
+    /// <summary>Jobs past their retention that no sweep has removed yet: queries leave their device jobs out.</summary>
+    public async Task<IReadOnlyList<string>> ExpiredNotRemovedAsync(IQuerySession session, CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - Period;
+        return await session.Query<JobStatus>().Where(j => j.EndTime != null && j.EndTime < cutoff).Select(j => j.Id).ToListAsync(ct);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -48,6 +58,8 @@ public sealed class JobRetention(IDocumentStore store, TimeProvider clock, IConf
                 .Take(BatchSize)
                 .ToListAsync(ct);
             if (expired.Count == 0) return removed;
+            // First the others, then our own records: a crash in between leaves the jobs to the next sweep, which tells again.
+            await bus.Publish(new JobsExpired(expired, cutoff), ct);
             foreach (var jobId in expired)
             {
                 session.Events.TombstoneStream(jobId);

@@ -52,7 +52,7 @@ public sealed class StaleClaimSweeper(NpgsqlDataSource dataSource, IBus bus, Tim
         foreach (var job in stale.GroupBy(s => s.JobId))
             foreach (var chunk in job.Select(s => s.Result).Chunk(500))
                 await bus.Publish(new DeviceJobsCompleted(job.Key, chunk), ct);
-        if (stale.Count > 0) logger.LogWarning("Failed {Count} device jobs whose executor claim expired", stale.Count);
+        if (stale.Count > 0) logger.LogWarning("Failed {Count} device jobs whose claim expired without a result", stale.Count);
         return stale.Count;
     }
 }

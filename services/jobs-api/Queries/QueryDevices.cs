@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using IotHubJobs.Query;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Http;
+using JobsApi.Jobs;
+using Marten;
 using Npgsql;
 
 namespace JobsApi.Queries;
@@ -16,7 +18,8 @@ public static class QueryDevices
     /// <summary>A runaway query must not hold a connection for long; the SDKs give up after 100 s anyway.</summary>
     private const int CommandTimeoutSeconds = 30;
 
-    public static async Task<IResult> Handle(HttpRequest request, NpgsqlDataSource database, CancellationToken ct)
+    public static async Task<IResult> Handle(HttpRequest request, NpgsqlDataSource database, IQuerySession session, JobRetention retention,
+        CancellationToken ct)
     {
         var (paging, pagingError) = QueryPaging.Read(request, acceptQueryParameters: false);
         if (pagingError is not null) return pagingError;
@@ -28,7 +31,12 @@ public static class QueryDevices
         CompiledQuery compiled;
         try
         {
-            compiled = SqlCompiler.Compile(QueryParser.Parse(text!));
+            var statement = QueryParser.Parse(text!);
+            // The device jobs of a job past its retention are gone for clients at once, not only when the sweep removes them.
+            var expired = statement.From == QuerySource.DeviceJobs
+                ? new QueryExclusion(QuerySource.DeviceJobs.Collection, "jobId", await retention.ExpiredNotRemovedAsync(session, ct))
+                : null;
+            compiled = SqlCompiler.Compile(statement, expired);
         }
         catch (QueryException e)
         {

@@ -1,6 +1,7 @@
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Query;
 using IotHubJobs.ServiceDefaults;
+using JobsApi.Http;
 using JobsApi.Jobs;
 using Marten;
 
@@ -42,7 +43,7 @@ public static class QueryJobs
         var live = await ledger.CountAsync(shown.Where(JobResponse.NeedsLiveStatistics).Select(j => j.Id).ToList(), ct);
         var items = shown
             .Select(j => JobResponse.From(j, JobResponse.NeedsLiveStatistics(j) ? live.GetValueOrDefault(j.Id, DeviceJobStatistics.Empty) : null))
-            .Select(j => j.ToJsonString())
+            .Select(IotHubJson.Text)
             .ToList();
         var next = page.Count > paging.PageSize ? new QueryContinuation(paging.Offset + paging.PageSize).ToToken() : null;
         return new QueryPageResult(ItemType, items, next);

@@ -54,10 +54,17 @@ public sealed class StopJobSchedule(NpgsqlDataSource dataSource, TimeProvider cl
 
     public Task Consume(ConsumeContext<JobFailed> context) => RetireAsync(context.Message.JobId, context.CancellationToken);
 
+    /// <summary>
+    /// A finished job leaves a finished row even when this fact overtakes its JobCreated on the bus (a job recorded
+    /// whole, as the retention spec does): the late JobCreated then inserts nothing, and no running slot is taken.
+    /// </summary>
     private async Task RetireAsync(string jobId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "update scheduler.job_schedules set state = 'finished', updated_at = $2 where job_id = $1 and state in ('waiting', 'dispatching', 'dispatched')");
+        await using var cmd = dataSource.CreateCommand("""
+            insert into scheduler.job_schedules (job_id, job, start_at, state, updated_at) values ($1, '{}'::jsonb, $2, 'finished', $2)
+            on conflict (job_id) do update set state = 'finished', updated_at = $2
+             where scheduler.job_schedules.state in ('waiting', 'dispatching', 'dispatched')
+            """);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(clock.GetUtcNow().UtcDateTime);
         await cmd.ExecuteNonQueryAsync(ct);

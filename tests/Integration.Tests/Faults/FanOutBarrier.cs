@@ -11,6 +11,7 @@ public sealed class FanOutBarrier : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
+    private bool _released;
 
     private FanOutBarrier(NpgsqlConnection connection, NpgsqlTransaction transaction) => (_connection, _transaction) = (connection, transaction);
 
@@ -28,8 +29,11 @@ public sealed class FanOutBarrier : IAsyncDisposable
         return new FanOutBarrier(connection, transaction);
     }
 
+    /// <summary>Releases the barrier (once): a spec may release it early and still dispose it at the end of its block.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_released) return;
+        _released = true;
         await _transaction.RollbackAsync();
         await _connection.DisposeAsync();
     }

@@ -96,27 +96,31 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
     {
         var report = new RecoveryReport(output, "broker connections dropped while devices run");
         const int devices = 500;
-        await Fleet.CreateAsync(system.Hub, $"drop-{_run}", devices, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 8000 } });
+        // Slow enough that no device has answered when the broker, which needs a few seconds to run its control tool, closes the connections.
+        await Fleet.CreateAsync(system.Hub, $"drop-{_run}", devices, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 20000 } });
         var jobId = $"drop-{_run}";
         (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
         // Every device claimed and running: its delivery is in device-sim's hands, not yet acknowledged.
         await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "running") == devices);
-        var redeliveredBefore = await RedeliveredCallsAsync();
+        var repeatedBefore = await RepeatedCallsAsync();
 
         var dropped = Stopwatch.StartNew();
-        await system.CloseBrokerConnectionsAsync();
+        var closed = await system.CloseBrokerConnectionsAsync();
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(closed, @"Closed [1-9]\d* connections"), $"precondition: the broker closed the services' connections ({closed.Trim()})");
+        Assert.True((await Ledger.CallsNeverAnsweredAsync(system, jobId)).Count == devices, "precondition: every device was still running its call when the connections closed");
         var rows = await KeptPromises.WhenFinishedAsync(system, jobId, devices, report, dropped, "job completed after the drop");
 
-        Assert.True(await RedeliveredCallsAsync() > redeliveredBefore, "precondition: the broker delivered device-sim's unacknowledged calls again");
+        var repeatedAfter = await RepeatedCallsAsync();
+        Assert.True(repeatedAfter > repeatedBefore, $"precondition: the broker delivered device-sim's unacknowledged calls again ({repeatedBefore} -> {repeatedAfter})");
         Assert.All(rows.Values, r => Assert.True(r.Status == "completed", $"{r.DeviceId} ended {r.Status} {r.ErrorCode} instead of with its answer"));
     }
 
-    /// <summary>How many call deliveries device-sim received marked as redelivered by the broker (its Prometheus counter).</summary>
-    private async Task<double> RedeliveredCallsAsync()
+    /// <summary>How many deliveries of a call id it had seen before device-sim answered without running anything (its Prometheus counter).</summary>
+    private async Task<double> RepeatedCallsAsync()
     {
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync(new Uri(system.ServiceUrl("device-sim"), "/metrics"));
-        return metrics.Split('\n').Where(l => l.StartsWith("iothub_device_calls_redelivered_total", StringComparison.Ordinal))
+        return metrics.Split('\n').Where(l => l.StartsWith("iothub_device_calls_repeated_total", StringComparison.Ordinal))
             .Sum(SampleValue);
     }
 

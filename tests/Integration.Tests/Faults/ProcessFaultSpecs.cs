@@ -15,7 +15,6 @@ namespace Integration.Tests.Faults;
 public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper output)
 {
     private const int Devices = StreamingJob.Devices;
-    private static readonly TimeSpan ResultsPileUp = TimeSpan.FromSeconds(3);
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
@@ -47,20 +46,30 @@ public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper 
     public async Task Jobs_api_killed_while_results_stream_in_records_every_result_after_restart()
     {
         var report = new RecoveryReport(output, "kill -9 of jobs-api while results stream in");
-        var jobId = await StreamingJob.StartAsync(system, "api", _run);
+        var job = await StreamingJob.StartHeldAsync(system, "api", _run);
 
-        await system.Services["jobs-api"].KillAsync();
-        var down = await system.Hub.GetAsync($"/jobs/v2/{jobId}");
-        // Devices go on answering while nobody records their results, a latency group every 0.8 s: while jobs-api is
-        // down, the results of several groups pile up in the broker.
-        await Task.Delay(ResultsPileUp);
-
-        var restart = Stopwatch.StartNew();
-        await system.RestartAsync("jobs-api");
+        HubResponse down;
+        Stopwatch restart;
+        try
+        {
+            await using (job.SecondHalfBarrier)
+            {
+                await system.Services["jobs-api"].KillAsync();
+                down = await system.Hub.GetAsync($"/jobs/v2/{job.JobId}");
+            }
+            // Released now, the second half is dispatched while nobody records results: its devices answer, a latency group
+            // every 0.8 s, and their results pile up in the broker.
+            await Ledger.EventuallyAsync(async () => await Ledger.AnswersNotRecordedAsync(system, job.JobId) >= 200);
+        }
+        finally
+        {
+            restart = Stopwatch.StartNew();
+            await system.RestartAsync("jobs-api");
+        }
         report.Record("jobs-api ready again after restart", restart.Elapsed);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.Status);
         Assert.Equal("ServiceUnavailable", down.Header("iothub-errorcode"));
-        var rows = await KeptPromises.WhenFinishedAsync(system, jobId, Devices, report, restart, "job completed after restart");
+        var rows = await KeptPromises.WhenFinishedAsync(system, job.JobId, Devices, report, restart, "job completed after restart");
         Assert.All(rows.Values, r => Assert.Equal("completed", r.Status));
     }
 
@@ -68,23 +77,34 @@ public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper 
     public async Task Device_sim_killed_mid_job_reports_the_calls_it_held_as_outcome_unknown_and_runs_the_rest_after_restart()
     {
         var report = new RecoveryReport(output, "kill -9 of device-sim mid-job");
-        var jobId = await StreamingJob.StartAsync(system, "sim", _run, responseTimeoutInSeconds: 10);
+        var job = await StreamingJob.StartHeldAsync(system, "sim", _run, responseTimeoutInSeconds: 10);
 
-        await system.Services["device-sim"].KillAsync();
-        var killed = Stopwatch.StartNew();
+        Stopwatch killed;
+        await using (job.SecondHalfBarrier)
+        {
+            await system.Services["device-sim"].KillAsync();
+            killed = Stopwatch.StartNew();
+        }
+        // Released while device-sim is down: the second half is dispatched now, and only the restarted device-sim runs it.
         await system.RestartAsync("device-sim");
         report.Record("device-sim ready again after restart", killed.Elapsed);
-        var rows = await KeptPromises.WhenFinishedAsync(system, jobId, Devices, report, killed, "job completed after the kill");
-        Assert.Contains(rows.Values, r => r.Status == "completed");
-        // The calls device-sim had received may have run on their devices: never "not online", never called again.
+        var rows = await KeptPromises.WhenFinishedAsync(system, job.JobId, Devices, report, killed, "job completed after the kill");
+
+        // The calls device-sim held unanswered when it died may have run on their devices: outcome unknown, never "not
+        // online", never called again (KeptPromises).
+        var unanswered = await Ledger.CallsNeverAnsweredAsync(system, job.JobId);
+        Assert.True(unanswered.Count > 0, "precondition: device-sim held calls whose devices had not answered yet when it was killed");
+        Assert.All(unanswered, id => Assert.Equal(("failed", "DeviceOperationOutcomeUnknown"), (rows[id].Status, rows[id].ErrorCode)));
         Assert.All(rows.Values.Where(r => r.Status == "failed"), r => Assert.Equal("DeviceOperationOutcomeUnknown", r.ErrorCode));
+        Assert.All(job.SecondHalf, id => Assert.Equal("completed", rows[id].Status));
     }
 
     [Fact]
     public async Task A_direct_method_whose_answer_dies_with_device_sim_answers_outcome_unknown_not_a_timeout()
     {
-        var device = (await Fleet.CreateAsync(system.Hub, $"lost-{_run}", 1, new JsonObject { ["sim"] = new JsonObject { ["latencyMs"] = 4000 } })).Single();
-        var call = system.Hub.PostAsync($"/twins/{device}/methods", new JsonObject { ["methodName"] = "reboot", ["responseTimeoutInSeconds"] = 5 });
+        // The device runs for 9 of the call's 10 s: long enough for the spec to see it running and kill device-sim first.
+        var device = (await Fleet.CreateAsync(system.Hub, $"lost-{_run}", 1, new JsonObject { ["sim"] = new JsonObject { ["latencyMs"] = 9000 } })).Single();
+        var call = system.Hub.PostAsync($"/twins/{device}/methods", new JsonObject { ["methodName"] = "reboot", ["responseTimeoutInSeconds"] = 10 });
         await Ledger.EventuallyAsync(async () => await Ledger.ExecutionsOutsideJobsAsync(system, device) == 1);
 
         await system.Services["device-sim"].KillAsync();
@@ -97,6 +117,8 @@ public sealed class ProcessFaultSpecs(SystemUnderTest system, ITestOutputHelper 
         {
             await system.RestartAsync("device-sim");
         }
+        Assert.False(await Ledger.AnsweredOutsideJobsAsync(system, device),
+            "precondition: device-sim died while its device still ran the method, but the device had answered first");
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.Status);
         var error = JsonNode.Parse((string)response.Json["Message"]!)!;
         Assert.Equal(504102, (int)error["errorCode"]!);

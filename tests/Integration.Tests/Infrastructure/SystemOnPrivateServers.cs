@@ -20,5 +20,5 @@ public sealed class SystemOnPrivateServers() : SystemUnderTest(directory => new 
 
     public Task StopRabbitMqAsync() => Servers.StopRabbitMqAsync();
     public Task StartRabbitMqAsync() => Servers.StartRabbitMqAsync();
-    public Task CloseBrokerConnectionsAsync() => Servers.CloseBrokerConnectionsAsync();
+    public Task<string> CloseBrokerConnectionsAsync() => Servers.CloseBrokerConnectionsAsync();
 }

@@ -30,16 +30,28 @@ public sealed class CancelSpecs(SystemUnderTest system)
     {
         await Fleet.CreateAsync(system.Hub, $"cs-{_run}", 5, new JsonObject { ["run"] = _run });
         var jobId = $"cs-{_run}";
-        var startTime = DateTimeOffset.UtcNow.AddSeconds(3);
-        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'", startTime: startTime))).EnsureStatus(HttpStatusCode.OK);
-        await Ledger.EventuallyAsync(async () => (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"] == "scheduled");
+        // Far enough ahead that its timer is recorded before it, even on a loaded machine (checked below).
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'", startTime: DateTimeOffset.UtcNow.AddSeconds(10))))
+            .EnsureStatus(HttpStatusCode.OK);
+        await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) is not null);
 
-        var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
-        Assert.Equal("cancelled", (string?)cancelled["status"]);
+        // The timer held: it cannot fire before the cancel reaches the scheduler, however long the cancel's way there takes.
+        await using (var timer = await ScheduleRowLock.HoldAsync(system.Database, jobId))
+        {
+            Assert.True(timer.State == "waiting", $"precondition: the start timer was recorded and had not fired before the cancel, but it was '{timer.State}'");
+            await Ledger.EventuallyAsync(async () => (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"] == "scheduled");
 
-        await Ledger.EventuallyAsync(() => Task.FromResult(DateTimeOffset.UtcNow > startTime.AddSeconds(2)));
+            var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
+            Assert.Equal("cancelled", (string?)cancelled["status"]);
+            await ScheduleRowWaits.UntilSomeoneWaitsAsync(system);
+            // The start time passes while the scheduler's cancel waits for the row; the starters pass the held row by.
+            await Ledger.EventuallyAsync(async () => (await Ledger.ScheduleAsync(system, jobId))!.Due);
+        }
+        // Released, the waiting cancel takes the row before any scheduler can start the due timer.
+        await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) == "cancelled");
+
         Assert.Equal("cancelled", (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"]);
-        Assert.Equal("cancelled", await Ledger.ScheduleStateAsync(system, jobId));
+        Assert.Null((await Ledger.ScheduleAsync(system, jobId))!.StartedAt);
         Assert.Empty(await Ledger.RowsAsync(system, jobId));
         Assert.Empty(await Ledger.ExecutionsAsync(system, jobId));
     }
@@ -53,7 +65,9 @@ public sealed class CancelSpecs(SystemUnderTest system)
         await using (await FanOutBarrier.HoldAsync(system.Database, jobId, devices.Order(StringComparer.Ordinal).ElementAt(1500)))
         {
             (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
-            await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Count == 1000);
+            // The first chunk dispatched and every one of its devices claimed by the device layer: those run to the end.
+            await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values is { Count: 1000 } first
+                && first.All(r => r.Status != "pending"));
             var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
             Assert.Equal("cancelled", (string?)cancelled["status"]);
             await ScheduleRowWaits.UntilSomeoneWaitsAsync(system);

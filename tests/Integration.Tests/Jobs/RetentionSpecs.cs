@@ -2,6 +2,9 @@ using IotHubJobs.Contracts.Jobs;
 using Integration.Tests.Infrastructure;
 using JobsApi.Jobs;
 using Marten;
+using MassTransit;
+using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -22,7 +25,11 @@ public sealed class RetentionSpecs(SystemUnderTest system)
         using var store = DocumentStore.For(o => { o.Connection(system.DatabaseConnectionString); JobStore.Configure(o); });
         var jobId = $"old-{Guid.NewGuid():N}"[..24];
         await RecordFinishedJobAsync(store, jobId, clock.GetUtcNow());
-        var retention = new JobRetention(store, clock,
+        await RecordDeviceCallsAsync(jobId, clock.GetUtcNow());
+        // The relayed JobCreated gave the job a schedule row; it must be there before the sweep can prove it goes.
+        await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) is not null);
+        var bus = await StartBusAsync();
+        var retention = new JobRetention(store, bus, clock,
             new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Jobs:RetentionDays"] = "30" }).Build(),
             NullLogger<JobRetention>.Instance);
 
@@ -40,6 +47,55 @@ public sealed class RetentionSpecs(SystemUnderTest system)
         Assert.Empty(await Ledger.RowsAsync(system, jobId));
         await using var session = store.QuerySession();
         Assert.Empty(await session.Events.FetchStreamAsync(jobId));
+        // The scheduler and device-sim forget the job too, told by the sweep.
+        await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) is null);
+        await Ledger.EventuallyAsync(async () => await DeviceCallRowsAsync(jobId) == 0);
+        await bus.StopAsync();
+    }
+
+    [Fact]
+    public async Task An_expired_job_is_gone_from_GET_cancel_and_devices_jobs_queries_before_any_sweep_removes_it()
+    {
+        using var store = DocumentStore.For(o => { o.Connection(system.DatabaseConnectionString); JobStore.Configure(o); });
+        var jobId = $"expired-{Guid.NewGuid():N}"[..24];
+        // Ended 31 days ago by the running system's own clock; its hourly sweep ran at start-up, long before this job existed.
+        await RecordFinishedJobAsync(store, jobId, DateTimeOffset.UtcNow.AddDays(-31));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).Status);
+        var query = await system.Hub.PostAsync("/devices/query", new JsonObject { ["query"] = $"SELECT * FROM devices.jobs WHERE devices.jobs.jobId = '{jobId}'" });
+        Assert.Equal("[]", query.EnsureStatus(HttpStatusCode.OK).Json.ToJsonString());
+        var all = await system.Hub.PostAsync("/devices/query", new JsonObject { ["query"] = "SELECT * FROM devices.jobs WHERE deviceId = 'retained-device'" });
+        Assert.DoesNotContain(jobId, all.EnsureStatus(HttpStatusCode.OK).Text);
+        Assert.Single(await Ledger.RowsAsync(system, jobId));
+    }
+
+    private async Task<IBusControl> StartBusAsync()
+    {
+        Environment.SetEnvironmentVariable("MASSTRANSIT_USAGE_TELEMETRY", "false");
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(system.RabbitMqUri)));
+        await bus.StartAsync();
+        return bus;
+    }
+
+    private async Task RecordDeviceCallsAsync(string jobId, DateTimeOffset at)
+    {
+        await using var batch = system.Database.CreateBatch();
+        foreach (var sql in new[]
+        {
+            "insert into devicesim.calls (call_id, device_id, job_id, method_name, received_at) values (gen_random_uuid(), 'retained-device', $1, 'reboot', $2)",
+            "insert into devicesim.executions (call_id, device_id, job_id, method_name, executed_at) values (gen_random_uuid(), 'retained-device', $1, 'reboot', $2)",
+        })
+            batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand(sql) { Parameters = { new() { Value = jobId }, new() { Value = at.UtcDateTime } } });
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    private async Task<long> DeviceCallRowsAsync(string jobId)
+    {
+        await using var cmd = system.Database.CreateCommand(
+            "select (select count(*) from devicesim.calls where job_id = $1) + (select count(*) from devicesim.executions where job_id = $1)");
+        cmd.Parameters.AddWithValue(jobId);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     private async Task RecordFinishedJobAsync(IDocumentStore store, string jobId, DateTimeOffset at)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Integration.Tests.Faults;
 using Integration.Tests.Infrastructure;
 
 namespace Integration.Tests.Jobs;
@@ -8,42 +9,68 @@ namespace Integration.Tests.Jobs;
 [Collection(SystemCollection.Name)]
 public sealed class RunningJobsCapSpecs(SystemUnderTest system)
 {
+    private const int Cap = 4;
+
     [Fact]
     public async Task Jobs_beyond_the_running_cap_stay_queued_and_start_in_order()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        await Fleet.CreateAsync(system.Hub, $"cap-{run}", 3, new JsonObject { ["run"] = run, ["sim"] = new JsonObject { ["latencyMs"] = 2500 } });
-        var jobIds = Enumerable.Range(0, 7).Select(i => $"cap-{run}-{i}").ToList();
-        // Start times a little ahead and apart: every timer is recorded before the first is due, so "in order" is defined.
-        var firstStart = DateTimeOffset.UtcNow.AddSeconds(3);
-        foreach (var (jobId, i) in jobIds.Select((id, i) => (id, i)))
-            (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{run}'", startTime: firstStart.AddMilliseconds(10 * i))))
-                .EnsureStatus(HttpStatusCode.OK);
+        await Fleet.CreateAsync(system.Hub, $"cap-{run}", 3, new JsonObject { ["run"] = run });
+        var first = Enumerable.Range(0, Cap).Select(i => $"cap-{run}-{i}").ToList();
+        var beyond = Enumerable.Range(Cap, 3).Select(i => $"cap-{run}-{i}").ToList();
+        // The cap counts every running job: a slot still held by an earlier spec's job would let fewer than four of these run.
+        await Ledger.EventuallyAsync(async () => (await Ledger.RunningJobsAsync(system)).Count == 0, TimeSpan.FromMinutes(2));
 
-        var mostRunning = 0;
-        var sawQueuedWhileFull = false;
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
+        await using var devicesDown = await DeviceLayerDown.StopAsync(system);
+        // No device can answer: the first four jobs start and stay running until the spec lets them end.
+        foreach (var jobId in first) await PutAsync(jobId, run, startTime: null);
+        await Ledger.EventuallyAsync(async () => (await Ledger.RunningJobsAsync(system)).SequenceEqual(first));
+        // Created only now, so none of them can take a slot before the first four: due a second from now, 10 ms apart,
+        // which is the order they must start in.
+        var firstStart = DateTimeOffset.UtcNow.AddSeconds(1);
+        foreach (var (jobId, i) in beyond.Select((id, i) => (id, i))) await PutAsync(jobId, run, firstStart.AddMilliseconds(10 * i));
+        await Ledger.EventuallyAsync(async () => (await SchedulesAsync(beyond)).All(s => s is { State: "waiting", Due: true }));
+
+        Assert.Equal(first, await Ledger.RunningJobsAsync(system));
+        foreach (var jobId in first) await Ledger.EventuallyAsync(async () => await StatusAsync(jobId) == "running");
+        foreach (var jobId in beyond) Assert.Contains(await StatusAsync(jobId), new[] { "queued", "scheduled" });
+
+        // Each cancel of a running job frees one slot: exactly the earliest waiting job starts, the others go on waiting.
+        for (var k = 0; k < 2; k++)
         {
-            var statuses = new List<string>();
-            foreach (var jobId in jobIds) statuses.Add((string)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"]!);
-            var running = statuses.Count(s => s == "running");
-            mostRunning = Math.Max(mostRunning, running);
-            sawQueuedWhileFull |= running == 4 && statuses.Any(s => s is "queued" or "scheduled");
-            if (statuses.All(s => s == "completed")) break;
+            (await system.Hub.PostAsync($"/jobs/v2/{first[k]}/cancel")).EnsureStatus(HttpStatusCode.OK);
+            await Ledger.EventuallyAsync(async () => (await Ledger.ScheduleAsync(system, beyond[k]))!.StartedAt is not null);
+            Assert.Equal(first.Skip(k + 1).Concat(beyond.Take(k + 1)).Order(StringComparer.Ordinal), await Ledger.RunningJobsAsync(system));
+            Assert.All(await SchedulesAsync(beyond.Skip(k + 1)), s => Assert.Equal("waiting", s.State));
         }
 
-        Assert.InRange(mostRunning, 1, 4);
-        Assert.True(sawQueuedWhileFull, "jobs beyond the cap wait, not started, while four run");
-        await using var cmd = system.Database.CreateCommand(
-            "select job_id from scheduler.job_schedules where job_id = any($1) order by started_at, start_at");
-        cmd.Parameters.AddWithValue(jobIds.ToArray());
-        var startOrder = new List<string>();
-        await using (var reader = await cmd.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) startOrder.Add(reader.GetString(0));
-        Assert.Equal(jobIds.Order(StringComparer.Ordinal), startOrder.Take(jobIds.Count).Order(StringComparer.Ordinal));
-        Assert.Equal(jobIds.Skip(4), startOrder.Skip(4));
+        // The devices back, the four running jobs complete and the last waiting job starts in a slot one of them frees.
+        await devicesDown.DisposeAsync();
+        var unfinished = first.Skip(2).Concat(beyond).ToList();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!(await SchedulesAsync(unfinished)).All(s => s.State == "finished") && DateTime.UtcNow < deadline)
+        {
+            var running = await Ledger.RunningJobsAsync(system);
+            Assert.True(running.Count <= Cap, $"{running.Count} jobs running at once: {string.Join(", ", running)}");
+            await Task.Delay(100);
+        }
+        foreach (var jobId in unfinished)
+        {
+            var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
+            Assert.Equal(("completed", 3), ((string?)job["status"], (int)job["deviceJobStatistics"]!["succeededCount"]!));
+        }
+    }
+
+    private async Task PutAsync(string jobId, string run, DateTimeOffset? startTime) =>
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{run}'", startTime: startTime))).EnsureStatus(HttpStatusCode.OK);
+
+    private async Task<string?> StatusAsync(string jobId) => (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"];
+
+    private async Task<List<Ledger.Schedule>> SchedulesAsync(IEnumerable<string> jobIds)
+    {
+        var schedules = new List<Ledger.Schedule>();
         foreach (var jobId in jobIds)
-            Assert.Equal(3, (int)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["deviceJobStatistics"]!["succeededCount"]!);
+            schedules.Add(await Ledger.ScheduleAsync(system, jobId) ?? new Ledger.Schedule("not recorded", false, null, default, 0, false));
+        return schedules;
     }
 }

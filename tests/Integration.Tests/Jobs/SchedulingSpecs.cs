@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Integration.Tests.Faults;
 using Integration.Tests.Infrastructure;
 
 namespace Integration.Tests.Jobs;
@@ -13,18 +14,32 @@ public sealed class SchedulingSpecs(SystemUnderTest system)
     public async Task Future_job_is_queued_then_scheduled_and_starts_no_earlier_than_its_start_time()
     {
         await Fleet.CreateAsync(system.Hub, $"sched-{_run}", 5, new JsonObject { ["run"] = _run });
-        var jobId = $"sched-{_run}";
-        var startTime = DateTimeOffset.UtcNow.AddSeconds(4);
+        var query = $"tags.run = '{_run}'";
 
-        var created = (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'", startTime: startTime)))
+        // An hour ahead: it is seen queued, then scheduled, and not started, however slowly its timer is recorded.
+        var later = $"sched-{_run}-later";
+        var created = (await system.Hub.PutAsync($"/jobs/v2/{later}", Fleet.MethodJob(later, query, startTime: DateTimeOffset.UtcNow.AddHours(1))))
             .EnsureStatus(HttpStatusCode.OK).Json;
         Assert.Equal("queued", (string?)created["status"]);
-        await Ledger.EventuallyAsync(async () => (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"] == "scheduled", TimeSpan.FromSeconds(3));
-        Assert.Equal("scheduled", (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"]);
+        await Ledger.EventuallyAsync(async () => (string?)(await system.Hub.GetAsync($"/jobs/v2/{later}")).Json["status"] == "scheduled");
+        Assert.Equal("waiting", (await Ledger.ScheduleAsync(system, later))?.State);
+        Assert.Empty(await Ledger.RowsAsync(system, later));
+        (await system.Hub.PostAsync($"/jobs/v2/{later}/cancel")).EnsureStatus(HttpStatusCode.OK); // so it never runs during a later spec
 
-        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
+        // Seconds ahead, to see it start. Its timer must have been set before the start time, or "no earlier" proves nothing:
+        // the scheduler reports the timer (JobScheduled) only when it records it ahead of the start time.
+        var soon = $"sched-{_run}-soon";
+        var startTime = DateTimeOffset.UtcNow.AddSeconds(10);
+        (await system.Hub.PutAsync($"/jobs/v2/{soon}", Fleet.MethodJob(soon, query, startTime: startTime))).EnsureStatus(HttpStatusCode.OK);
+        var job = await Fleet.WaitUntilFinishedAsync(system.Hub, soon);
+        Assert.True((await Ledger.EventTypesAsync(system, soon)).Contains("job_scheduled"),
+            "precondition: the job was seen scheduled before it started (its start time was 10 s after the PUT), so a waiting timer fired it");
+
         Assert.Equal("completed", (string?)job["status"]);
-        Assert.All((await Ledger.RowsAsync(system, jobId)).Values, row => Assert.True(row.StartUtc >= startTime.UtcDateTime));
+        var schedule = (await Ledger.ScheduleAsync(system, soon))!;
+        Assert.True(schedule.StartedAt >= schedule.StartAt, $"started at {schedule.StartedAt:O}, before its start time {schedule.StartAt:O}");
+        Assert.Equal(5, (await Ledger.RowsAsync(system, soon)).Count);
+        Assert.All((await Ledger.RowsAsync(system, soon)).Values, row => Assert.True(row.StartUtc >= startTime.UtcDateTime));
     }
 
     [Fact]
@@ -32,26 +47,32 @@ public sealed class SchedulingSpecs(SystemUnderTest system)
     {
         var devices = await Fleet.CreateAsync(system.Hub, $"durable-{_run}", 20, new JsonObject { ["run"] = _run });
         var jobId = $"durable-{_run}";
-        // Far enough ahead that both schedulers are surely down before it, even on a loaded machine.
+        // Far enough ahead that its timer is recorded before it, even on a loaded machine (checked below).
         var startTime = DateTimeOffset.UtcNow.AddSeconds(10);
         (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'", startTime: startTime))).EnsureStatus(HttpStatusCode.OK);
-        await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) == "waiting");
-        Assert.Equal("waiting", await Ledger.ScheduleStateAsync(system, jobId));
+        await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) is not null);
 
-        string? stateWhileDown;
+        Ledger.Schedule whileDown;
         try
         {
-            await system.Services["scheduler-1"].KillAsync();
-            await system.Services["scheduler-2"].KillAsync();
-            await Ledger.EventuallyAsync(() => Task.FromResult(DateTimeOffset.UtcNow > startTime.AddSeconds(1)));
-            stateWhileDown = await Ledger.ScheduleStateAsync(system, jobId);
+            // Held, the timer cannot fire between the look at it and the kills, however long they take.
+            await using (var timer = await ScheduleRowLock.HoldAsync(system.Database, jobId))
+            {
+                Assert.True(timer.State == "waiting",
+                    $"precondition: the start timer was recorded and had not fired when the schedulers were killed, but it was '{timer.State}'");
+                await system.Services["scheduler-1"].KillAsync();
+                await system.Services["scheduler-2"].KillAsync();
+            }
+            // The start time passes while no scheduler runs.
+            await Ledger.EventuallyAsync(async () => (await Ledger.ScheduleAsync(system, jobId))!.Due);
+            whileDown = (await Ledger.ScheduleAsync(system, jobId))!;
         }
         finally
         {
             // Whatever happens, later specs need their schedulers.
             await Task.WhenAll(system.RestartAsync("scheduler-1"), system.RestartAsync("scheduler-2"));
         }
-        Assert.Equal("waiting", stateWhileDown);
+        Assert.Equal(("waiting", (DateTime?)null), (whileDown.State, whileDown.StartedAt));
 
         var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
         Assert.Equal(20, (int)job["deviceJobStatistics"]!["succeededCount"]!);
@@ -80,14 +101,35 @@ public sealed class SchedulingSpecs(SystemUnderTest system)
     [Fact]
     public async Task Devices_added_after_the_start_are_not_targeted()
     {
-        await Fleet.CreateAsync(system.Hub, $"late-{_run}-a", 10, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 1500 } });
+        // Two fan-out chunks (FanOutChunk.ChunkSize is 1,000): the first holds the devices created before the start, the
+        // second would hold the later ones if the start did not bound the targets. The first is held at a barrier until the
+        // later devices exist, so the second is read after they were created, however fast the fan-out would have run.
+        var before = await Fleet.CreateAsync(system.Hub, $"late-{_run}-a", 1000, new JsonObject { ["run"] = _run });
         var jobId = $"late-{_run}";
-        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
-        await Ledger.EventuallyAsync(async () => (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"] == "running");
-        await Fleet.CreateAsync(system.Hub, $"late-{_run}-b", 5, new JsonObject { ["run"] = _run });
+        List<string> after;
+        await using (await FanOutBarrier.HoldAsync(system.Database, jobId, before[^1]))
+        {
+            (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+            await Ledger.EventuallyAsync(async () => (await Ledger.ScheduleAsync(system, jobId))?.StartedAt is not null);
+            after = await Fleet.CreateAsync(system.Hub, $"late-{_run}-b", 5, new JsonObject { ["run"] = _run });
+            Assert.True(await CreatedAfterTheStartAsync(jobId, after), "precondition: the later devices were created after the job started");
+            Assert.Empty(await Ledger.RowsAsync(system, jobId)); // nothing dispatched yet: the first chunk waits at the barrier
+        }
 
         var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
-        Assert.Equal(10, (int)job["deviceJobStatistics"]!["deviceCount"]!);
+        Assert.Equal(1000, (int)job["deviceJobStatistics"]!["deviceCount"]!);
+        Assert.Equal(before.Order(StringComparer.Ordinal), (await Ledger.RowsAsync(system, jobId)).Keys.Order(StringComparer.Ordinal));
+    }
+
+    private async Task<bool> CreatedAfterTheStartAsync(string jobId, List<string> devices)
+    {
+        await using var cmd = system.Database.CreateCommand("""
+            select bool_and(d.created_at > s.started_at) from registry.devices d, scheduler.job_schedules s
+             where s.job_id = $1 and d.device_id = any($2)
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(devices.ToArray());
+        return await cmd.ExecuteScalarAsync() is true;
     }
 
     [Fact]

@@ -39,9 +39,10 @@ public sealed class TracingSpecs(SystemUnderTest system)
         Assert.True(inJobTrace.Contains("scheduler-1") || inJobTrace.Contains("scheduler-2"), "the scheduler's start and fan-out join the job's trace");
         Assert.Contains(all, s => s.TraceId == jobTrace && s.Name == "start job");
 
-        // Logs are JSON lines carrying the trace id and the job id (the consumer's scope).
-        Assert.Contains(system.Services["jobs-api"].ReadLog().Split('\n'), line =>
-            line.Contains($"Job {jobId} started") && line.Contains("\"TraceId\":") && line.Contains($"\"JobId\":\"{jobId}\""));
+        // Logs are JSON lines carrying the trace id and the job id (the consumer's scope). A service's output reaches its log
+        // file on its own time, so the line is waited for.
+        await Ledger.EventuallyAsync(() => Task.FromResult(system.Services["jobs-api"].ReadLog().Split('\n').Any(line =>
+            line.Contains($"Job {jobId} started") && line.Contains("\"TraceId\":") && line.Contains($"\"JobId\":\"{jobId}\""))));
         Assert.Contains(deviceSpans, s => s.Service == "device-sim");
         Assert.Contains(deviceSpans, s => s.Service is "executor-1" or "executor-2");
         // Every device operation's trace is the job's own or a per-chunk trace linked to it.

@@ -7,6 +7,16 @@ public class RobustnessSpecs
 {
     private static readonly IReadOnlyList<JsonNode> Twins = FixtureFleet.Twins.Select(t => JsonNode.Parse(t)!).ToList();
 
+    /// <summary>
+    /// Every prefix length of a short text; of a long one about 400, evenly spaced. The table's long cases repeat one
+    /// short shape hundreds of times, so all their thousands of prefixes would cost seconds and test nothing more.
+    /// </summary>
+    private static IEnumerable<int> PrefixLengths(string text)
+    {
+        var step = Math.Max(1, text.Length / 400);
+        return Enumerable.Range(0, text.Length).Where(n => n % step == 0);
+    }
+
     [Fact]
     public void Every_prefix_and_mangling_of_the_table_either_works_or_fails_with_a_query_exception()
     {
@@ -18,7 +28,7 @@ public class RobustnessSpecs
 
         foreach (var text in texts)
         {
-            var variants = Enumerable.Range(0, text.Length).Select(n => text[..n])
+            var variants = PrefixLengths(text).Select(n => text[..n])
                 .Concat(Enumerable.Range(0, 20).Select(_ =>
                 {
                     var at = random.Next(text.Length + 1);
@@ -49,7 +59,7 @@ public class RobustnessSpecs
 
         foreach (var text in texts)
         {
-            foreach (var variant in Enumerable.Range(0, text.Length).Select(n => text[..n]).Append(text))
+            foreach (var variant in PrefixLengths(text).Select(n => text[..n]).Append(text))
             {
                 try
                 {

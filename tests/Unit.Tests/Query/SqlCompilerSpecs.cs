@@ -153,7 +153,7 @@ public class SqlCompilerSpecs
         var query = SqlCompiler.Compile(QueryParser.Parse("SELECT COUNT() AS numberOfDevices, tags.floor FROM devices GROUP BY tags.floor"));
 
         Assert.Equal(
-            "SELECT ('{}'::jsonb || jsonb_build_object($1::text, count(*)) || (CASE WHEN (twin #> $2::text[]) IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($3::text, (twin #> $2::text[])) END)) AS item FROM registry.devices WHERE TRUE GROUP BY (twin #> $2::text[]) ORDER BY (twin #> $2::text[])",
+            "SELECT ('{}'::jsonb || (jsonb_build_object($1::text, count(*)) || (CASE WHEN (twin #> $2::text[]) IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($3::text, (twin #> $2::text[])) END))) AS item FROM registry.devices WHERE TRUE GROUP BY (twin #> $2::text[]) ORDER BY (twin #> $2::text[])",
             query.Sql);
         Assert.Equal("numberOfDevices", query.Parameters[0]);
         Assert.Equal("floor", query.Parameters[2]);

@@ -12,7 +12,7 @@ internal static partial class SqlSafety
         "'endTimeUtc'", "'createdDateTimeUtc'", "'lastUpdatedDateTimeUtc'", "'outcome'", "'error'",
     ];
 
-    private static readonly HashSet<string> AllowedCasts = ["text", "numeric", "jsonb", "text[]", "boolean", "bigint", "timestamptz"];
+    private static readonly HashSet<string> AllowedCasts = ["text", "numeric", "jsonb", "text[]", "jsonb[]", "boolean", "bigint", "timestamptz"];
 
     public static void AssertOnlyTrustedText(string sql, IReadOnlyList<object?> parameters, int firstParameterIndex)
     {

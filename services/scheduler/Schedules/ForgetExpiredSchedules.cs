@@ -1,0 +1,16 @@
+using IotHubJobs.Contracts.Jobs;
+using MassTransit;
+using Npgsql;
+
+namespace Scheduler.Schedules;
+
+/// <summary>Deletes the schedule rows (timer, fan-out cursor, deadline) of jobs whose history passed its retention.</summary>
+public sealed class ForgetExpiredSchedules(NpgsqlDataSource dataSource) : IConsumer<JobsExpired>
+{
+    public async Task Consume(ConsumeContext<JobsExpired> context)
+    {
+        await using var cmd = dataSource.CreateCommand("delete from scheduler.job_schedules where job_id = any($1)");
+        cmd.Parameters.AddWithValue(context.Message.JobIds.ToArray());
+        await cmd.ExecuteNonQueryAsync(context.CancellationToken);
+    }
+}

@@ -177,8 +177,8 @@ fi
 
 # ------------------------------------------------------------------ benchmark smoke
 # Exactness only, not speed: a small method job and twin job through ./bench.sh, each counted as one test. The
-# benchmark's PostgreSQL is durable (fsync on) as in production, although this script may have exported IOTHUB_PG_FAST=1 for
-# its own servers above: bench.sh drops it, and the smoke checks the setting the run reports.
+# benchmark's PostgreSQL is durable (fsync on) as in production, although this script may have exported
+# IOTHUB_PG_FAST=1 for its own servers above: bench.sh drops it, and the smoke checks the setting the run reports.
 if [ "${#DOTNET_TEST_ARGS[@]}" = 0 ] || [ "${IOTHUB_BENCH_SMOKE:-}" = 1 ]; then
   for job in method twin; do
     log "bench smoke: ./bench.sh --devices 2000 --job $job"

@@ -24,6 +24,8 @@
 # proves every job recorded and finished and prints {"mode":"creations","jobs":N,"creationsPerSecond":..,
 # "allFinishedSeconds":..,"peakRssMb":{..},"exact":true}.
 # With --keep the hub stays up afterwards (stop it with IOTHUB_LOCAL_DIR=.local/bench ./run.sh stop).
+# Another state folder or port offset: IOTHUB_BENCH_LOCAL_DIR, IOTHUB_BENCH_PORT_OFFSET; for --compare
+# IOTHUB_BENCH_COMPARE_DIR, IOTHUB_BENCH_REF_PORT_OFFSET, IOTHUB_BENCH_TREE_PORT_OFFSET.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -38,7 +40,7 @@ while [ $# -gt 0 ]; do
     --rounds) shift; ROUNDS="${1:-}" ;;
     --no-build) BUILD=0 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -65,9 +67,9 @@ BENCH_TOOL="$PWD/tests/Benchmark/bin/Release/net10.0/Benchmark.dll"   # this wor
 
 say() { printf '[%s] bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# start_fresh_hub ROOT: the hub of checkout ROOT in $IOTHUB_LOCAL_DIR on ports shifted by $IOTHUB_PORT_OFFSET,
-# started by ROOT's own run.sh, on a fresh database (every run starts from an empty registry). Records the load
-# average just before, for the run's JSON.
+# start_fresh_hub ROOT: a hub started by checkout ROOT's run.sh (running the services of $IOTHUB_BUILD_ROOT when that
+# is set) in $IOTHUB_LOCAL_DIR on ports shifted by $IOTHUB_PORT_OFFSET, on a fresh database (every run starts from an
+# empty registry). Records the load average just before, for the run's JSON.
 start_fresh_hub() {
   local root="$1"
   "$root/run.sh" stop >/dev/null 2>&1 || true

@@ -7,6 +7,9 @@
 #   IOTHUB_EXECUTOR2_PORT (5104) IOTHUB_DEVICE_SIM_PORT (5105) HUB_HTTPS_PORT (8443)
 #   IOTHUB_EXECUTOR_EXTRA_PORT_BASE (5110: executor-3 gets 5110, executor-4 5111, ...)
 #   IOTHUB_START_TIMEOUT seconds to wait for /health/ready (default 240)
+# Build output (optional):
+#   IOTHUB_BUILD_ROOT    checkout whose Release build the services run from (default: this one). ./bench.sh --compare
+#                        points it at an older commit whose own run.sh cannot start an isolated instance.
 
 services_init() {
   local o="${IOTHUB_PORT_OFFSET:-0}"
@@ -21,11 +24,12 @@ services_init() {
   CERT_DIR="$IOTHUB_LOCAL_DIR/certs"
   POLICIES_FILE="$SECRETS_DIR/policies.json"
   BIN_CFG="${IOTHUB_BUILD_CONFIGURATION:-Release}"
-  DLL_JOBS_API="$IOTHUB_REPO_ROOT/services/jobs-api/bin/$BIN_CFG/net10.0/JobsApi.dll"
-  DLL_SCHEDULER="$IOTHUB_REPO_ROOT/services/scheduler/bin/$BIN_CFG/net10.0/Scheduler.dll"
-  DLL_EXECUTOR="$IOTHUB_REPO_ROOT/services/executor/bin/$BIN_CFG/net10.0/Executor.dll"
-  DLL_DEVICE_SIM="$IOTHUB_REPO_ROOT/services/device-sim/bin/$BIN_CFG/net10.0/DeviceSim.dll"
-  DLL_GATEWAY="$IOTHUB_REPO_ROOT/gateway/bin/$BIN_CFG/net10.0/Gateway.dll"
+  local build_root="${IOTHUB_BUILD_ROOT:-$IOTHUB_REPO_ROOT}"
+  DLL_JOBS_API="$build_root/services/jobs-api/bin/$BIN_CFG/net10.0/JobsApi.dll"
+  DLL_SCHEDULER="$build_root/services/scheduler/bin/$BIN_CFG/net10.0/Scheduler.dll"
+  DLL_EXECUTOR="$build_root/services/executor/bin/$BIN_CFG/net10.0/Executor.dll"
+  DLL_DEVICE_SIM="$build_root/services/device-sim/bin/$BIN_CFG/net10.0/DeviceSim.dll"
+  DLL_GATEWAY="$build_root/gateway/bin/$BIN_CFG/net10.0/Gateway.dll"
 }
 
 executor_port() {

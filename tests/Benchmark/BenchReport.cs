@@ -3,15 +3,50 @@ using System.Text.Json.Nodes;
 
 namespace Benchmark;
 
+/// <summary>
+/// The figures of one fleet run. Besides the rate: the machine's load average when bench.sh started and when the run
+/// ended, and the machine's busy CPU seconds during the job next to the instance's own (cpuSecondsDuringJob), so a
+/// reader sees how much else the machine was doing, and the instance's CPU per device operation; PostgreSQL's fsync setting, so a figure from a non-durable
+/// database cannot pass for one from a durable one; and which table the device executions were counted from.
+/// </summary>
 public sealed record BenchReport(string Job, int Devices, int Executors, double Seconds, double DeviceOpsPerSecond,
-    long FirstDispatchMs, Dictionary<string, long> PeakRssMb, bool Exact, Dictionary<string, double> CpuSeconds)
+    long FirstDispatchMs, Dictionary<string, long> PeakRssMb, bool Exact, Dictionary<string, double> CpuSeconds,
+    MachineCpu MachineCpuDuringJob, double[]? LoadAtStart, double[] LoadAtEnd, string PostgresFsync,
+    string? ExecutionsCountedFrom, string? Side, string? Commit)
 {
+    /// <summary>
+    /// The instance's own CPU time (all its processes) per device operation: what a device operation costs, which
+    /// depends less than the rate on how much of the machine other work took during the run.
+    /// </summary>
+    public double InstanceCpuMsPerDeviceOp => Math.Round(CpuSeconds.Values.Sum() * 1000 / Math.Max(Devices, 1), 3);
+
     /// <summary>The one JSON line of the format, plus whether every check passed.</summary>
-    public override string ToString() => new JsonObject
+    public override string ToString()
     {
-        ["job"] = Job, ["devices"] = Devices, ["executors"] = Executors, ["seconds"] = Seconds,
-        ["deviceOpsPerSecond"] = DeviceOpsPerSecond, ["firstDispatchMs"] = FirstDispatchMs,
-        ["peakRssMb"] = JsonSerializer.SerializeToNode(PeakRssMb), ["exact"] = Exact,
-        ["cpuSecondsDuringJob"] = JsonSerializer.SerializeToNode(CpuSeconds),
-    }.ToJsonString();
+        var json = new JsonObject();
+        if (Side is not null) json["side"] = Side;
+        if (Commit is not null) json["commit"] = Commit;
+        json["job"] = Job;
+        json["devices"] = Devices;
+        json["executors"] = Executors;
+        json["seconds"] = Seconds;
+        json["deviceOpsPerSecond"] = DeviceOpsPerSecond;
+        json["firstDispatchMs"] = FirstDispatchMs;
+        json["peakRssMb"] = JsonSerializer.SerializeToNode(PeakRssMb);
+        json["exact"] = Exact;
+        json["cpuSecondsDuringJob"] = JsonSerializer.SerializeToNode(CpuSeconds);
+        json["instanceCpuMsPerDeviceOp"] = InstanceCpuMsPerDeviceOp;
+        json["machineCpuSecondsDuringJob"] = new JsonObject
+        {
+            ["busy"] = MachineCpuDuringJob.BusySeconds, ["steal"] = MachineCpuDuringJob.StealSeconds,
+            ["cores"] = Environment.ProcessorCount,
+        };
+        json["loadAverage"] = new JsonObject
+        {
+            ["start"] = JsonSerializer.SerializeToNode(LoadAtStart), ["end"] = JsonSerializer.SerializeToNode(LoadAtEnd),
+        };
+        json["postgresFsync"] = PostgresFsync;
+        json["executionsCountedFrom"] = ExecutionsCountedFrom;
+        return json.ToJsonString(JsonLine.Options);
+    }
 }

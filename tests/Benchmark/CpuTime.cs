@@ -1,47 +1,22 @@
 namespace Benchmark;
 
 /// <summary>
-/// CPU seconds (user + system, from /proc/&lt;pid&gt;/stat) per service, and for PostgreSQL and RabbitMQ by process
-/// name, so a run can say where the time went. Sampled at the job's start and end; the difference is the job's share.
+/// CPU seconds (user + system) of each part of one hub instance — every .NET service, PostgreSQL with all its
+/// backends, RabbitMQ — so a run can say where the time went. Only the instance's own processes count
+/// (InstanceProcesses): other test runs on the machine run the same programs. Sampled at the job's start and end;
+/// the difference is the job's share.
 /// </summary>
 public static class CpuTime
 {
-    private const double TicksPerSecond = 100.0; // USER_HZ on Linux
-
-    public static Dictionary<string, double> Sample(string pidDirectory)
+    public static Dictionary<string, double> Sample(string instanceDirectory)
     {
+        var table = ProcessTable.Read();
         var seconds = new Dictionary<string, double>();
-        foreach (var pidFile in Directory.GetFiles(pidDirectory, "*.pid"))
-        {
-            var service = Path.GetFileNameWithoutExtension(pidFile);
-            if (int.TryParse(File.ReadAllText(pidFile).Split(' ')[0].Trim(), out var pid) && Ticks(pid) is { } ticks)
-                seconds[service] = ticks / TicksPerSecond;
-        }
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            var name = Comm(pid) switch { "postgres" => "postgresql", "beam.smp" => "rabbitmq", _ => null };
-            if (name is not null && Ticks(pid) is { } ticks) seconds[name] = seconds.GetValueOrDefault(name) + ticks / TicksPerSecond;
-        }
+        foreach (var (part, root) in InstanceProcesses.Roots(instanceDirectory))
+            if (table.TreeSeconds(root) is { } cpu) seconds[part] = cpu;
         return seconds;
     }
 
     public static Dictionary<string, double> Between(Dictionary<string, double> before, Dictionary<string, double> after) =>
         after.ToDictionary(a => a.Key, a => Math.Round(a.Value - before.GetValueOrDefault(a.Key), 1));
-
-    private static string? Comm(int pid)
-    {
-        try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); } catch (IOException) { return null; } catch (UnauthorizedAccessException) { return null; }
-    }
-
-    private static long? Ticks(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15 of stat)
-        }
-        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { return null; }
-    }
 }

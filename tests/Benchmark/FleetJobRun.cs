@@ -18,22 +18,28 @@ public sealed class FleetJobRun(BenchOptions options)
         Console.Error.WriteLine($"created {options.Devices} devices in {creating.Elapsed.TotalSeconds:F1} s");
 
         var jobId = $"bench-{options.Job}-{run}";
-        var cpuBefore = CpuTime.Sample(options.PidDirectory);
+        var cpuBefore = CpuTime.Sample(options.InstanceDirectory);
+        var machineBefore = MachineCpu.Read();
         await hub.SendAsync(HttpMethod.Put, $"/jobs/v2/{jobId}", JobRequest(jobId, run));
         var job = await WaitAsync(hub, jobId);
-        var cpu = CpuTime.Between(cpuBefore, CpuTime.Sample(options.PidDirectory));
+        var cpu = CpuTime.Between(cpuBefore, CpuTime.Sample(options.InstanceDirectory));
+        var machine = MachineCpu.Read().Since(machineBefore);
         var stats = job["deviceJobStatistics"]!;
         var start = DateTimeOffset.Parse((string)job["startTime"]!);
         var end = DateTimeOffset.Parse((string)job["endTime"]!);
         var seconds = (end - start).TotalSeconds;
 
+        var executions = options.Job == "method" ? await DeviceExecutions.OfJobAsync(db, jobId) : null;
+        if (options.Job == "method" && executions is null) Console.Error.WriteLine("no table of device executions found: not exact");
         var exact = (string?)job["status"] == "completed"
                     && (int)stats["deviceCount"]! == options.Devices && (int)stats["succeededCount"]! == options.Devices
-                    && await LedgerIsExactAsync(db, jobId) && (options.Job == "twin" || await InvokedOnceEachAsync(db, jobId));
+                    && await LedgerIsExactAsync(db, jobId)
+                    && (options.Job == "twin" || executions is { } e && e.Devices == options.Devices && e.Executions == options.Devices);
         var firstDispatch = await FirstDispatchAsync(db, jobId);
         return new BenchReport(options.Job, options.Devices, options.Executors, Math.Round(seconds, 2),
             Math.Round(options.Devices / Math.Max(seconds, 0.001)), (long)(firstDispatch - start).TotalMilliseconds,
-            PeakMemory.PerService(options.PidDirectory), exact, cpu);
+            PeakMemory.PerService(options.PidDirectory), exact, cpu, machine, options.LoadAtStart, LoadAverage.Now(),
+            await SettingAsync(db, "fsync"), executions?.Table, options.Side, options.Commit);
     }
 
     private async Task CreateDevicesAsync(HubHttp hub, string run)
@@ -87,14 +93,11 @@ public sealed class FleetJobRun(BenchOptions options)
         return (long)(await cmd.ExecuteScalarAsync())! == 0;
     }
 
-    private async Task<bool> InvokedOnceEachAsync(NpgsqlDataSource db, string jobId)
+    private static async Task<string> SettingAsync(NpgsqlDataSource db, string name)
     {
-        await using var cmd = db.CreateCommand(
-            "select count(distinct device_id), count(*) from devicesim.executions where job_id = $1");
-        cmd.Parameters.AddWithValue(jobId);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return reader.GetInt64(0) == options.Devices && reader.GetInt64(1) == options.Devices;
+        await using var cmd = db.CreateCommand("select current_setting($1)");
+        cmd.Parameters.AddWithValue(name);
+        return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
     private static async Task<DateTimeOffset> FirstDispatchAsync(NpgsqlDataSource db, string jobId)

@@ -115,6 +115,48 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
         Assert.All(rows.Values, r => Assert.True(r.Status == "completed", $"{r.DeviceId} ended {r.Status} {r.ErrorCode} instead of with its answer"));
     }
 
+    [Fact]
+    public async Task A_fan_out_chunk_committed_but_never_published_is_sent_again_after_every_scheduler_died()
+    {
+        var report = new RecoveryReport(output, "kill -9 of every scheduler between a chunk's commit and its publish");
+        const int devices = 1500;
+        var ids = await Fleet.CreateAsync(system.Hub, $"unsent-{_run}", devices, new JsonObject { ["run"] = $"unsent-{_run}" });
+        var jobId = $"unsent-{_run}";
+        Stopwatch restart;
+        try
+        {
+            // The second (last) chunk waits at the barrier inside its transaction; the first is committed and sent.
+            await using (var barrier = await FanOutBarrier.HoldAsync(system.Database, jobId, ids.Order(StringComparer.Ordinal).ElementAt(1200)))
+            {
+                (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = 'unsent-{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+                await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Count == 1000);
+                // With publishing blocked, the released chunk commits its device jobs and its range as unsent, and its publish waits.
+                await system.BlockPublishersAsync();
+            }
+            await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Count == devices);
+            await system.Services["scheduler-1"].KillAsync();
+            await system.Services["scheduler-2"].KillAsync();
+            Assert.True(await UnsentRangeAsync(jobId) is not null, "precondition: the last chunk was committed but its commands never published");
+        }
+        finally
+        {
+            await system.UnblockPublishersAsync();
+        }
+
+        restart = Stopwatch.StartNew();
+        await Task.WhenAll(system.RestartAsync("scheduler-1"), system.RestartAsync("scheduler-2"));
+        var rows = await KeptPromises.WhenFinishedAsync(system, jobId, devices, report, restart, "job completed after the schedulers restarted");
+        Assert.All(rows.Values, r => Assert.Equal("completed", r.Status));
+        Assert.Null(await UnsentRangeAsync(jobId));
+    }
+
+    private async Task<string?> UnsentRangeAsync(string jobId)
+    {
+        await using var cmd = system.Database.CreateCommand("select unsent_through from scheduler.job_schedules where job_id = $1");
+        cmd.Parameters.AddWithValue(jobId);
+        return await cmd.ExecuteScalarAsync() as string;
+    }
+
     /// <summary>How many deliveries of a call id it had seen before device-sim answered without running anything (its Prometheus counter).</summary>
     private async Task<double> RepeatedCallsAsync()
     {

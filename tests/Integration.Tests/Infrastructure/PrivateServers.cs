@@ -37,6 +37,12 @@ public sealed class PrivateServers(string directory) : ITestServers
     public Task StopRabbitMqAsync() => RunAsync("stop_rabbitmq");
     public Task StartRabbitMqAsync() => RunAsync("start_rabbitmq");
     /// <summary>The broker closes every client connection at once (as a network blip or a failover would); unacknowledged deliveries are redelivered.</summary>
+    /// <summary>
+    /// Sets the broker's memory alarm off at once: RabbitMQ then blocks every connection that publishes (consumers go on
+    /// receiving), as it does when its memory runs short, until <see cref="UnblockPublishersAsync"/>.
+    /// </summary>
+    public Task BlockPublishersAsync() => RunAsync("rmqctl set_vm_memory_high_watermark 0");
+    public Task UnblockPublishersAsync() => RunAsync("rmqctl set_vm_memory_high_watermark 0.4");
     /// <returns>rabbitmqctl's report, e.g. "Closed 9 connections".</returns>
     public Task<string> CloseBrokerConnectionsAsync() => RunAsync("rmqctl close_all_connections --global 'closed by a fault spec'");
 

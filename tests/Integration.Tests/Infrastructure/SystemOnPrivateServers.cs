@@ -21,4 +21,6 @@ public sealed class SystemOnPrivateServers() : SystemUnderTest(directory => new 
     public Task StopRabbitMqAsync() => Servers.StopRabbitMqAsync();
     public Task StartRabbitMqAsync() => Servers.StartRabbitMqAsync();
     public Task<string> CloseBrokerConnectionsAsync() => Servers.CloseBrokerConnectionsAsync();
+    public Task BlockPublishersAsync() => Servers.BlockPublishersAsync();
+    public Task UnblockPublishersAsync() => Servers.UnblockPublishersAsync();
 }

@@ -15,7 +15,7 @@
 # loadAverage = /proc/loadavg (1, 5, 15 min) before the hub starts and after the run.
 # --compare REF: absolute rates on a shared machine move up to 3x from day to day, so a claim of improvement is a
 # ratio measured in one sitting. Builds REF in a temporary git worktree (.local/bench-compare/ref-src, removed
-# afterwards), then runs the same benchmark alternately for REF and for this working tree — ref, tree, ref, tree,
+# afterwards), then runs the same benchmark alternately for REF and for this working tree — ref, tree, tree, ref, …,
 # R rounds (default 2) — each side on its own ports (offsets 600 / 700) and state folder, REF's services started by
 # REF's own run.sh, both measured by this working tree's tests/Benchmark. Prints each run's JSON line (with "side"
 # and "commit") as it finishes and as its last line {"compare":REF,"refCommit":..,"treeCommit":..,
@@ -175,11 +175,18 @@ compare_run() {
 }
 
 : >"$RUNS"
-for round in $(seq 1 "$ROUNDS"); do
-  say "round $round of $ROUNDS: $COMPARE ($REF_COMMIT)"
+run_ref() {
+  say "round $1 of $ROUNDS: $COMPARE ($REF_COMMIT)"
   compare_run ref "$REF_STARTER" "$REF_SRC" "$REF_STATE" "$REF_OFFSET" "$REF_COMMIT"
-  say "round $round of $ROUNDS: working tree ($TREE_COMMIT)"
+}
+run_tree() {
+  say "round $1 of $ROUNDS: working tree ($TREE_COMMIT)"
   compare_run tree "$PWD" "$PWD" "$TREE_STATE" "$TREE_OFFSET" "$TREE_COMMIT"
+}
+# Odd rounds ref then tree, even rounds tree then ref (ref, tree, tree, ref, ...): a side that profits from running
+# second (warm page cache, a calmer machine) profits on both sides equally.
+for round in $(seq 1 "$ROUNDS"); do
+  if [ $((round % 2)) = 1 ]; then run_ref "$round"; run_tree "$round"; else run_tree "$round"; run_ref "$round"; fi
 done
 dotnet "$BENCH_TOOL" --summarize-comparison "$RUNS" --compare "$COMPARE" --ref-commit "$REF_COMMIT" \
   --tree-commit "$TREE_COMMIT" --rounds "$ROUNDS"

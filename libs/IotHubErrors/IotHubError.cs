@@ -32,7 +32,9 @@ public sealed record IotHubError(int Status, string Code, int Number)
     public static readonly IotHubError DeviceOperationOutcomeUnknown = new(504, "DeviceOperationOutcomeUnknown", 504102);
 }
 
-/// <summary>Writes errors the way IoT Hub does (iothub-spec §9.1), so SDKs map them to their own exceptions.</summary>
+/// <summary>
+/// Writes errors the way IoT Hub does (docs/iothub-api.md, "Errors"), so SDKs map them to their own exceptions.
+/// </summary>
 public static class IotHubErrorResponse
 {
     public const string ErrorCodeHeader = "iothub-errorcode";

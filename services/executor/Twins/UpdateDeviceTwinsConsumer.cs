@@ -11,9 +11,10 @@ using Npgsql;
 namespace Executor.Twins;
 
 /// <summary>
-/// Runs a twin job on a chunk of devices (iothub-spec §2.6): claim them (at most once per job), apply the job's patch to
-/// all of them as a forced update in one transaction, then publish one message with every result and one telling the
-/// device layer about the desired changes. Devices deleted since the job started fail with <c>DeviceNotFound</c>.
+/// Runs a twin job on a chunk of devices (docs/iothub-api.md, "Jobs v2" and "Device twins"): claim them (at most once
+/// per job), apply the job's patch to all of them as a forced update in one transaction, then publish one message with
+/// every result and one telling the device layer about the desired changes. Devices deleted since the job started fail
+/// with <c>DeviceNotFound</c>.
 /// </summary>
 public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore store, ClaimedOutcomes report, TimeProvider clock,
     IConfiguration configuration, ILogger<UpdateDeviceTwinsConsumer> logger)

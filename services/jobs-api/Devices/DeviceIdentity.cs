@@ -5,7 +5,9 @@ using JobsApi.Http;
 
 namespace JobsApi.Devices;
 
-/// <summary>Builds the identity and twin documents of a device (iothub-spec §5.1, §6.1).</summary>
+/// <summary>
+/// Builds the identity and twin documents of a device (docs/iothub-api.md, "Device registry" and "Device twins").
+/// </summary>
 public static partial class DeviceIdentity
 {
     [GeneratedRegex(@"^[A-Za-z0-9\-:.+%_#*?!(),=@;$']{1,128}$")]

@@ -105,7 +105,9 @@ public static partial class CreateJob
         return (now, Error(IotHubError.ArgumentInvalid, "startTime must be an ISO-8601 date and time."));
     }
 
-    /// <summary>The job's method has the limits of a direct method on one device (iothub-spec §7).</summary>
+    /// <summary>
+    /// The job's method has the limits of a direct method on one device (docs/iothub-api.md, "Direct methods").
+    /// </summary>
     private static (CloudToDeviceMethod?, IResult?) ParseMethod(JsonNode? node)
     {
         if (node is not JsonObject) return (null, Error(IotHubError.ArgumentNull, "cloudToDeviceMethod is required for scheduleDeviceMethod jobs."));
@@ -125,7 +127,8 @@ public static partial class CreateJob
         var hasDesired = twin["properties"]?["desired"] is JsonObject;
         if (!hasTags && !hasDesired)
             return (null, Error(IotHubError.ArgumentInvalid, "updateTwin must hold tags or properties.desired."));
-        // Refused now rather than failing on every device later: the patch obeys the twin rules of a PATCH (iothub-spec §5.2).
+        // Refused now rather than failing on every device later: the patch obeys the twin rules of a PATCH
+        // (docs/iothub-api.md, "Device twins").
         if ((SectionProblem(twin["tags"] as JsonObject, "tags", TwinLimits.MaxTagsBytes)
              ?? SectionProblem(twin["properties"]?["desired"] as JsonObject, "properties.desired", TwinLimits.MaxDesiredBytes)) is { } problem)
             return (null, Error(IotHubError.ArgumentInvalid, $"updateTwin is invalid: {problem}"));

@@ -5,7 +5,8 @@ using MassTransit;
 namespace JobsApi.Jobs;
 
 /// <summary>
-/// Records device-job results in batches per job (docs/architecture.md, decision 5): one transaction appends one
+/// Records device-job results in batches per job (docs/architecture.md, decision 5
+/// "Results are recorded in batches, one writer per job at a time"): one transaction appends one
 /// <see cref="DeviceJobsCompleted"/> event holding only results not recorded before, records them in the ledger, and
 /// completes the job when nothing is left (<see cref="JobWriter"/>).
 /// </summary>

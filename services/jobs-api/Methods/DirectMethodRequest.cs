@@ -7,8 +7,9 @@ using IotHubJobs.ServiceDefaults;
 namespace JobsApi.Methods;
 
 /// <summary>
-/// The body of <c>POST /twins/{id}/methods</c> with IoT Hub's limits (iothub-spec §7): response timeout 5..300 s
-/// (default 30), connect timeout 0..300 s (default 0), payload at most 128 KB, method names as for jobs.
+/// The body of <c>POST /twins/{id}/methods</c> with IoT Hub's limits (docs/iothub-api.md, "Direct methods"): response
+/// timeout 5..300 s (default 30), connect timeout 0..300 s (default 0), payload at most 128 KB, method names as for
+/// jobs.
 /// </summary>
 public sealed partial record DirectMethodRequest(string MethodName, string? PayloadJson, int ResponseTimeoutInSeconds, int ConnectTimeoutInSeconds)
 {

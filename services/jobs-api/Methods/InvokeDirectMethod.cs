@@ -10,8 +10,8 @@ using JobsApi.Methods.DeviceCalls;
 namespace JobsApi.Methods;
 
 /// <summary>
-/// <c>POST /twins/{id}/methods</c> (iothub-spec §7): one call through the device connection layer (device-sim),
-/// answered with the device's status and payload, or a direct-method failure in IoT Hub's format B.
+/// <c>POST /twins/{id}/methods</c> (docs/iothub-api.md, "Direct methods"): one call through the device connection layer
+/// (device-sim), answered with the device's status and payload, or a direct-method failure in IoT Hub's format B.
 /// </summary>
 public static class InvokeDirectMethod
 {

@@ -28,7 +28,7 @@ public static class JobListFilter
     public static (string? Value, IResult? Error) Type(string? text) =>
         Match(text, Types, OtherTypes, [], "jobType", "scheduleDeviceMethod or scheduleUpdateTwin");
 
-    // "canceled" is the dev guide's spelling; the service answers "cancelled" (iothub-spec §2.5).
+    // "canceled" is the dev guide's spelling; the service answers "cancelled" (docs/iothub-api.md, "Jobs v2").
     public static (string? Value, IResult? Error) Status(string? text) =>
         Match(text, JobStatuses.All, OtherStatuses, [("canceled", JobStatuses.Cancelled)], "jobStatus", string.Join(", ", JobStatuses.All));
 

@@ -12,8 +12,9 @@ using Npgsql;
 namespace JobsApi.Queries;
 
 /// <summary>
-/// <c>POST /devices/query</c> (iothub-spec §4.6): twins (<c>FROM devices</c>) or device job records
-/// (<c>FROM devices.jobs</c>). The query compiles to parameterised SQL (design decision 5); one page is read per call.
+/// <c>POST /devices/query</c> (docs/iothub-api.md, "Query paging"): twins (<c>FROM devices</c>) or device job records
+/// (<c>FROM devices.jobs</c>). The query compiles to parameterised SQL (docs/architecture.md, decision 7
+/// "Queries compile to parameterised SQL"); one page is read per call.
 /// </summary>
 public static class QueryDevices
 {

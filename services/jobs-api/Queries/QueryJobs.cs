@@ -9,8 +9,8 @@ using Marten;
 namespace JobsApi.Queries;
 
 /// <summary>
-/// <c>GET /jobs/v2/query[?jobType=..][&amp;jobStatus=..]</c> (iothub-spec §2.4): a JSON array of JobResponse, oldest
-/// first (createdTime, then jobId) so pages are stable while new jobs arrive at the end.
+/// <c>GET /jobs/v2/query[?jobType=..][&amp;jobStatus=..]</c> (docs/iothub-api.md, "Jobs v2"): a JSON array of
+/// JobResponse, oldest first (createdTime, then jobId) so pages are stable while new jobs arrive at the end.
 /// </summary>
 public static class QueryJobs
 {

@@ -5,7 +5,7 @@ using IotHubJobs.ServiceDefaults;
 namespace JobsApi.Queries;
 
 /// <summary>
-/// Page size and continuation of a query request (iothub-spec §2.4, §4.6). The SDKs send the headers
+/// Page size and continuation of a query request (docs/iothub-api.md, "Query paging"). The SDKs send the headers
 /// <c>x-ms-max-item-count</c> / <c>x-ms-continuation</c>; the jobs dev guide shows <c>pageSize</c> /
 /// <c>continuationToken</c> query parameters, so the job listing accepts those too.
 /// </summary>

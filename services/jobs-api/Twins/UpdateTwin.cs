@@ -9,9 +9,10 @@ using JobsApi.Http;
 namespace JobsApi.Twins;
 
 /// <summary>
-/// <c>PATCH /twins/{id}</c> (merge tags and desired properties) and <c>PUT /twins/{id}</c> (replace them), iothub-spec §5.2.
-/// <c>If-Match</c> may be quoted or bare; <c>*</c> or no header at all means unconditional. The check, the change and the
-/// write happen under the twin's row lock, so two concurrent writers with the same etag cannot both win.
+/// <c>PATCH /twins/{id}</c> (merge tags and desired properties) and <c>PUT /twins/{id}</c> (replace them);
+/// docs/iothub-api.md, "Device twins". <c>If-Match</c> may be quoted or bare; <c>*</c> or no header at all means
+/// unconditional. The check, the change and the write happen under the twin's row lock, so two concurrent writers with
+/// the same etag cannot both win.
 /// </summary>
 public static class UpdateTwin
 {

@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -79,9 +80,5 @@ public static class TwinRules
         return null;
     }
 
-    private static string Shorten(string key)
-    {
-        var printable = new string(key.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-        return printable.Length <= 64 ? printable : printable[..64] + "…";
-    }
+    private static string Shorten(string key) => ClientText.Shorten(new string(key.Select(c => char.IsControl(c) ? '?' : c).ToArray()), 64);
 }

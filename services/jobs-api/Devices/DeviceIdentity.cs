@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -16,7 +17,7 @@ public static partial class DeviceIdentity
     public static bool IsValidId(string deviceId) => DeviceIdRule().IsMatch(deviceId);
 
     public static string InvalidIdMessage(string deviceId) =>
-        $"DeviceId '{(deviceId.Length > 128 ? deviceId[..128] + "…" : deviceId)}' is invalid: up to 128 ASCII letters, digits or - : . + % _ # * ? ! ( ) , = @ ; $ '.";
+        $"DeviceId '{ClientText.Shorten(deviceId, 128)}' is invalid: up to 128 ASCII letters, digits or - : . + % _ # * ? ! ( ) , = @ ; $ '.";
 
     /// <summary>A new identity from the client's request; empty keys mean "generate them".</summary>
     public static JsonObject NewIdentity(string deviceId, JsonObject? request, DateTimeOffset now)

@@ -21,7 +21,7 @@ public static class RequestBody
     {
         if (request.ContentType is { } contentType && !IsJson(contentType))
             return (null, IotHubErrorResponse.Result(IotHubError.UnsupportedMediaType,
-                $"The content type '{(contentType.Length > 100 ? contentType[..100] : contentType)}' is not supported; send application/json."));
+                $"The content type '{ClientText.Shorten(contentType, 100, marker: "")}' is not supported; send application/json."));
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         // JsonDocument only notices invalid UTF-8 when a string is read, and would report it as a surrogate problem.

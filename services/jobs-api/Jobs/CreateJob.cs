@@ -25,7 +25,7 @@ public static partial class CreateJob
     public static async Task<IResult> Handle(string jobId, HttpRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         if (!JobIdRule().IsMatch(jobId))
-            return Error(IotHubError.ArgumentInvalid, $"JobId '{Shorten(jobId)}' is invalid: use 1 to 64 US-ASCII letters, digits or '-'.");
+            return Error(IotHubError.ArgumentInvalid, $"JobId '{ClientText.Shorten(jobId, 80)}' is invalid: use 1 to 64 US-ASCII letters, digits or '-'.");
         var (body, invalidBody) = await RequestBody.ReadAsync(request, ct);
         if (invalidBody is not null) return invalidBody;
         if (body is not JsonObject job) return Error(IotHubError.ArgumentInvalid, "The job request must be a JSON object.");
@@ -141,8 +141,6 @@ public static partial class CreateJob
 
     private static string? StringOrNull(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : null;
-
-    private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
     private static IResult Error(IotHubError error, string message) => IotHubErrorResponse.Result(error, message);
 

@@ -39,7 +39,6 @@ public static class JobListFilter
         if (known.FirstOrDefault(k => string.Equals(k, text, StringComparison.OrdinalIgnoreCase)) is { } value) return (value, null);
         if (aliases.FirstOrDefault(a => string.Equals(a.Alias, text, StringComparison.OrdinalIgnoreCase)) is { Value: { } aliased }) return (aliased, null);
         if (other.Any(o => string.Equals(o, text, StringComparison.OrdinalIgnoreCase))) return (NeverProduced, null);
-        var shown = text.Length > 64 ? text[..64] + "…" : text;
-        return (null, IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, $"{name} '{shown}' is not valid; use {expected}."));
+        return (null, IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, $"{name} '{ClientText.Shorten(text, 64)}' is not valid; use {expected}."));
     }
 }

@@ -41,7 +41,7 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
 
         var outcome = TwinPatchReader.TryReadJobPatch(command.PatchJson, out var patch, out var patchError)
             ? await ApplyAsync(command.JobId, claimed, patch, startedAt, ct)
-            : TwinJobOutcome.AllFailed(claimed, IotHubError.ArgumentInvalid.Code, patchError, startedAt, clock.GetUtcNow());
+            : TwinJobOutcome.AllFailed(claimed, DeviceOperationErrors.Invalid(patchError), startedAt, clock.GetUtcNow());
 
         DeviceOperationMetrics.Record("updateTwin", outcome.Results, startedAt, clock.GetUtcNow());
         // Published again after a failure, the results are ignored as already recorded and a desired change is told once more.
@@ -71,8 +71,7 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
             catch (NpgsqlException e)
             {
                 logger.LogError(e, "Twin update of job {JobId} failed for {Count} devices", jobId, deviceIds.Count);
-                return TwinJobOutcome.AllFailed(deviceIds, IotHubError.ServerError.Code,
-                    "The twin update could not be saved and was not applied.", startedAt, clock.GetUtcNow());
+                return TwinJobOutcome.AllFailed(deviceIds, DeviceOperationErrors.TwinUpdateNotSaved, startedAt, clock.GetUtcNow());
             }
         }
     }

@@ -25,5 +25,5 @@ public static class GetDevice
     }
 
     public static IResult NotFound(string deviceId) =>
-        IotHubErrorResponse.Result(IotHubError.DeviceNotFound, $"Device '{ClientText.Shorten(deviceId, 128, marker: "")}' is not registered.");
+        IotHubErrorResponse.Result(IotHubError.DeviceNotFound, DeviceOperationErrors.DeviceNotFound(deviceId).Description);
 }

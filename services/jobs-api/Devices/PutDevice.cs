@@ -29,7 +29,7 @@ public static class PutDevice
         }
 
         var current = await registry.FindAsync(deviceId, ct);
-        if (current is null) return IotHubErrorResponse.Result(IotHubError.DeviceNotFound, $"Device '{deviceId}' is not registered.");
+        if (current is null) return GetDevice.NotFound(deviceId);
         if (!ETags.Matches(ifMatch, (string?)current.Identity["etag"]))
             return IotHubErrorResponse.Result(IotHubError.PreconditionFailed, "The etag in the request does not match the device's etag.");
         var updated = Update(current, device, now);

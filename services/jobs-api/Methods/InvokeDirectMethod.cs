@@ -15,10 +15,6 @@ namespace JobsApi.Methods;
 /// </summary>
 public static class InvokeDirectMethod
 {
-    public const string NotOnlineMessage = "Timed out waiting for device to connect.";
-    public const string TimedOutMessage = "Timed out waiting for the response from device.";
-    public const string OutcomeUnknownMessage = "The answer of the device was lost in a fault; the method may or may not have run on the device.";
-
     /// <summary>
     /// The longest a legal call keeps its HTTP request open (both timeouts at their maximum, plus the reply margin); the
     /// gateway's proxy timeout (<c>ActivityTimeout</c> in gateway/appsettings.json) must be longer.
@@ -45,13 +41,13 @@ public static class InvokeDirectMethod
                 ["status"] = outcome.Status,
                 ["payload"] = IotHubJson.ParseOrNull(outcome.PayloadJson),
             }),
-            DeviceMethodOutcomeKind.DeviceNotOnline => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceNotOnline, NotOnlineMessage,
-                new { timeout = TimeSpan.FromSeconds(method.ConnectTimeoutInSeconds).ToString("c") }),
-            DeviceMethodOutcomeKind.ResponseTimedOut => IotHubErrorResponse.DirectMethodResult(IotHubError.GatewayTimeout, TimedOutMessage,
-                new { timeout = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds).ToString("c") }),
+            DeviceMethodOutcomeKind.DeviceNotOnline => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceNotOnline,
+                DeviceOperationErrors.DeviceNotOnline.Description, new { timeout = TimeSpan.FromSeconds(method.ConnectTimeoutInSeconds).ToString("c") }),
+            DeviceMethodOutcomeKind.ResponseTimedOut => IotHubErrorResponse.DirectMethodResult(IotHubError.GatewayTimeout,
+                DeviceOperationErrors.GatewayTimeout.Description, new { timeout = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds).ToString("c") }),
             // The device layer said so, or never answered at all: the call may have reached the device, so it is neither
             // "not online" (that needs proof it never arrived) nor a device that was too slow.
-            _ => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceOperationOutcomeUnknown, OutcomeUnknownMessage),
+            _ => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceOperationOutcomeUnknown, DeviceOperationErrors.OutcomeUnknown.Description),
         };
     }
 

@@ -62,7 +62,7 @@ public static class JobsApiExtensions
         app.MapPost("/jobs/v2/{jobId}/cancel", CancelJob.Handle);
         app.MapPut("/devices/{deviceId}", PutDevice.Handle);
         app.MapGet("/devices/{deviceId}", GetDevice.Handle);
-        app.MapDelete("/devices/{deviceId}", GetDevice.Delete);
+        app.MapDelete("/devices/{deviceId}", DeleteDevice.Handle);
         app.MapPost("/devices", BulkDevices.Handle);
         app.MapGet("/twins/{deviceId}", GetTwin.Handle);
         app.MapPatch("/twins/{deviceId}", UpdateTwin.Patch);

@@ -29,9 +29,9 @@ public static class PutDevice
         }
 
         var current = await registry.FindAsync(deviceId, ct);
-        if (current is null) return GetDevice.NotFound(deviceId);
+        if (current is null) return DeviceRefusals.NotFound(deviceId);
         if (!ETags.Matches(ifMatch, (string?)current.Identity["etag"]))
-            return IotHubErrorResponse.Result(IotHubError.PreconditionFailed, "The etag in the request does not match the device's etag.");
+            return DeviceRefusals.EtagMismatch();
         var updated = Update(current, device, now);
         await registry.ReplaceAsync(updated, ct);
         return ETags.Ok(updated.Identity);

@@ -29,7 +29,7 @@ public static class InvokeDirectMethod
         if (invalidBody is not null) return invalidBody;
         var (method, invalid) = DirectMethodRequest.Parse(body);
         if (invalid is not null) return invalid;
-        if (await registry.FindAsync(deviceId, ct) is null) return GetDevice.NotFound(deviceId);
+        if (await registry.FindAsync(deviceId, ct) is null) return DeviceRefusals.NotFound(deviceId);
 
         var call = new DeviceMethodCall(deviceId, method!.MethodName, method.PayloadJson,
             method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds, JobId: null);

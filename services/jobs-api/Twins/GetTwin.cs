@@ -10,6 +10,6 @@ public static class GetTwin
     public static async Task<IResult> Handle(string deviceId, DeviceRegistry registry, CancellationToken ct)
     {
         var device = await registry.FindAsync(deviceId, ct);
-        return device is null ? GetDevice.NotFound(deviceId) : ETags.Ok(device.Twin);
+        return device is null ? DeviceRefusals.NotFound(deviceId) : ETags.Ok(device.Twin);
     }
 }

@@ -34,7 +34,7 @@ public static class UpdateTwin
 
         var write = await store.UpdateAsync([deviceId], twins =>
         {
-            if (!twins.TryGet(deviceId, out var twin)) return TwinWrite.Refused(GetDevice.NotFound(deviceId));
+            if (!twins.TryGet(deviceId, out var twin)) return TwinWrite.Refused(DeviceRefusals.NotFound(deviceId));
             if (!ETags.Matches(ifMatch, (string?)twin["etag"]))
                 return TwinWrite.Refused(IotHubErrorResponse.Result(IotHubError.PreconditionFailed,
                     "The etag in the request does not match the etag of the existing twin."));

@@ -1,0 +1,18 @@
+using IotHubJobs.Registry;
+using JobsApi.Http;
+
+namespace JobsApi.Devices;
+
+/// <summary><c>DELETE /devices/{id}</c>: removes the device and its twin; <c>If-Match</c> may name the identity etag.</summary>
+public static class DeleteDevice
+{
+    public static async Task<IResult> Handle(string deviceId, HttpRequest request, DeviceRegistry registry, CancellationToken ct)
+    {
+        var device = await registry.FindAsync(deviceId, ct);
+        if (device is null) return DeviceRefusals.NotFound(deviceId);
+        if (ETags.IfMatch(request) is { } ifMatch && !ETags.Matches(ifMatch, (string?)device.Identity["etag"]))
+            return DeviceRefusals.EtagMismatch();
+        await registry.DeleteAsync([deviceId], ct);
+        return Results.NoContent();
+    }
+}

@@ -30,9 +30,9 @@ public static class JobsApiExtensions
         // may publish before the bus is connected.
         builder.AddBus(x =>
         {
-            x.AddConsumer<RecordJobProgress>();
-            x.AddConsumer<RecordDeviceResults, RecordDeviceResultsDefinition>();
-            x.AddConsumer<RecordReportedProperties, RecordReportedPropertiesDefinition>();
+            x.AddConsumer<RecordJobProgressConsumer>();
+            x.AddConsumer<RecordDeviceResultsConsumer, RecordDeviceResultsConsumerDefinition>();
+            x.AddConsumer<RecordReportedPropertiesConsumer, RecordReportedPropertiesConsumerDefinition>();
             x.AddDeviceCalls(builder.Services, builder.Configuration["OTEL_SERVICE_NAME"] ?? "jobs-api-" + Environment.MachineName);
         });
         builder.Services.AddMarten(JobStore.Configure)

@@ -27,3 +27,16 @@ public sealed class AcknowledgeDesiredPropertiesConsumer(SimulatedDevices device
         if (reports.Count > 0) await context.Publish(new ReportedPropertiesReported(reports), context.CancellationToken);
     }
 }
+
+public sealed class AcknowledgeDesiredPropertiesConsumerDefinition : ConsumerDefinition<AcknowledgeDesiredPropertiesConsumer>
+{
+    public AcknowledgeDesiredPropertiesConsumerDefinition()
+    {
+        Endpoint(e =>
+        {
+            e.Name = "acknowledge-desired-properties";
+            e.PrefetchCount = 32;
+            e.ConcurrentMessageLimit = 8;
+        });
+    }
+}

@@ -6,7 +6,7 @@ using MassTransit;
 namespace JobsApi.Jobs;
 
 /// <summary>Appends the scheduler's facts about a job to its stream; each is idempotent under redelivery.</summary>
-public sealed class RecordJobProgress(JobWriter writer, DeviceJobLedger ledger, TimeProvider clock) :
+public sealed class RecordJobProgressConsumer(JobWriter writer, DeviceJobLedger ledger, TimeProvider clock) :
     IConsumer<JobScheduled>, IConsumer<JobStarted>, IConsumer<JobTargetsResolved>, IConsumer<JobDispatchCancelled>,
     IConsumer<JobFailed>, IConsumer<JobExecutionTimeElapsed>
 {

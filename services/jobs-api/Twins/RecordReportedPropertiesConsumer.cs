@@ -12,7 +12,7 @@ namespace JobsApi.Twins;
 /// Idempotent: a redelivered report holds values the twin already has, which changes nothing. Reports for deleted
 /// devices and reports that break the twin rules are dropped with a warning — a device cannot be answered here.
 /// </summary>
-public sealed class RecordReportedProperties(TwinStore store, TimeProvider clock, ILogger<RecordReportedProperties> logger)
+public sealed class RecordReportedPropertiesConsumer(TwinStore store, TimeProvider clock, ILogger<RecordReportedPropertiesConsumer> logger)
     : IConsumer<ReportedPropertiesReported>
 {
     public async Task Consume(ConsumeContext<ReportedPropertiesReported> context)
@@ -56,5 +56,19 @@ public sealed class RecordReportedProperties(TwinStore store, TimeProvider clock
         catch (JsonException) { }
         logger.LogWarning("Dropping a reported patch of {DeviceId}: not a JSON object", report.DeviceId);
         return null;
+    }
+}
+
+public sealed class RecordReportedPropertiesConsumerDefinition : ConsumerDefinition<RecordReportedPropertiesConsumer>
+{
+    public RecordReportedPropertiesConsumerDefinition()
+    {
+        Endpoint(e =>
+        {
+            e.Name = "record-reported-properties";
+            e.PrefetchCount = 16;
+            // Each message already carries a chunk of devices; a few in parallel keep PostgreSQL busy without piling up locks.
+            e.ConcurrentMessageLimit = 4;
+        });
     }
 }

@@ -42,6 +42,9 @@ public static class IotHubErrorResponse
     /// <summary>Format A: <c>{"Message":"ErrorCode:Name;text","ExceptionMessage":"Tracking ID:..."}</c>.</summary>
     public static IResult Result(IotHubError error, string message) => new ErrorResult(error, Printable(message), JsonInString: false);
 
+    /// <summary>Format A for a refusal that validation returned.</summary>
+    public static IResult Result(IotHubRefusal refusal) => Result(refusal.Error, refusal.Message);
+
     /// <summary>Format B (direct-method failures): the message is itself a JSON object in a string.</summary>
     public static IResult DirectMethodResult(IotHubError error, string message, object? info = null) =>
         new ErrorResult(error, Printable(message), JsonInString: true, info);

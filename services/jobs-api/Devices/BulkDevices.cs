@@ -19,7 +19,7 @@ public static class BulkDevices
     public static async Task<IResult> Handle(HttpRequest request, DeviceRegistry registry, TimeProvider clock, CancellationToken ct)
     {
         var (body, invalid) = await RequestBody.ReadAsync(request, ct);
-        if (invalid is not null) return invalid;
+        if (invalid is not null) return IotHubErrorResponse.Result(invalid);
         if (body is not JsonArray entries || entries.Count is 0 or > MaxEntries)
             return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, $"The body must be an array of 1 to {MaxEntries} devices.");
 

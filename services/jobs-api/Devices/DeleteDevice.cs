@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using IotHubJobs.Registry;
 using JobsApi.Http;
 
@@ -9,9 +10,9 @@ public static class DeleteDevice
     public static async Task<IResult> Handle(string deviceId, HttpRequest request, DeviceRegistry registry, CancellationToken ct)
     {
         var device = await registry.FindAsync(deviceId, ct);
-        if (device is null) return DeviceRefusals.NotFound(deviceId);
+        if (device is null) return IotHubErrorResponse.Result(DeviceRefusals.NotFound(deviceId));
         if (ETags.IfMatch(request) is { } ifMatch && !ETags.Matches(ifMatch, (string?)device.Identity["etag"]))
-            return DeviceRefusals.EtagMismatch();
+            return IotHubErrorResponse.Result(DeviceRefusals.EtagMismatch);
         await registry.DeleteAsync([deviceId], ct);
         return Results.NoContent();
     }

@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using IotHubJobs.Registry;
 using JobsApi.Http;
 
@@ -9,6 +10,6 @@ public static class GetDevice
     public static async Task<IResult> Handle(string deviceId, DeviceRegistry registry, CancellationToken ct)
     {
         var device = await registry.FindAsync(deviceId, ct);
-        return device is null ? DeviceRefusals.NotFound(deviceId) : ETags.Ok(device.Identity);
+        return device is null ? IotHubErrorResponse.Result(DeviceRefusals.NotFound(deviceId)) : ETags.Ok(device.Identity);
     }
 }

@@ -26,10 +26,10 @@ public static class InvokeDirectMethod
         DeviceCallClient devices, CancellationToken ct)
     {
         var (body, invalidBody) = await RequestBody.ReadAsync(request, ct);
-        if (invalidBody is not null) return invalidBody;
-        var (method, invalid) = DirectMethodRequest.Parse(body);
-        if (invalid is not null) return invalid;
-        if (await registry.FindAsync(deviceId, ct) is null) return DeviceRefusals.NotFound(deviceId);
+        if (invalidBody is not null) return IotHubErrorResponse.Result(invalidBody);
+        var (method, refusal) = DirectMethodRequest.Parse(body);
+        if (refusal is not null) return IotHubErrorResponse.Result(refusal);
+        if (await registry.FindAsync(deviceId, ct) is null) return IotHubErrorResponse.Result(DeviceRefusals.NotFound(deviceId));
 
         var call = new DeviceMethodCall(deviceId, method!.MethodName, method.PayloadJson,
             method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds, JobId: null);

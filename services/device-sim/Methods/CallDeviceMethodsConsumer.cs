@@ -38,7 +38,4 @@ public sealed class CallDeviceMethodsConsumer(SimulatedCalls calls, TimeProvider
     }
 }
 
-public sealed class CallDeviceMethodsConsumerDefinition : ConsumerDefinition<CallDeviceMethodsConsumer>
-{
-    public CallDeviceMethodsConsumerDefinition() => Endpoint(SimulatedDevicesEndpoint.Configure);
-}
+public sealed class CallDeviceMethodsConsumerDefinition() : SimulatedDevicesQueueDefinition<CallDeviceMethodsConsumer>;

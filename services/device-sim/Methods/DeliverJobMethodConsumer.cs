@@ -59,7 +59,4 @@ public sealed class DeliverJobMethodConsumer(SimulatedCalls calls, ClaimedOutcom
 }
 
 /// <summary>The same queue as direct calls: device-sim holds the simulated devices' connections, and every call to them goes there.</summary>
-public sealed class DeliverJobMethodConsumerDefinition : ConsumerDefinition<DeliverJobMethodConsumer>
-{
-    public DeliverJobMethodConsumerDefinition() => Endpoint(SimulatedDevicesEndpoint.Configure);
-}
+public sealed class DeliverJobMethodConsumerDefinition() : SimulatedDevicesQueueDefinition<DeliverJobMethodConsumer>;

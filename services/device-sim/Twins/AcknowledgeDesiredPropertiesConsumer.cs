@@ -2,6 +2,7 @@ using DeviceSim.Devices;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
+using IotHubJobs.Messaging;
 
 namespace DeviceSim.Twins;
 
@@ -28,15 +29,5 @@ public sealed class AcknowledgeDesiredPropertiesConsumer(SimulatedDevices device
     }
 }
 
-public sealed class AcknowledgeDesiredPropertiesConsumerDefinition : ConsumerDefinition<AcknowledgeDesiredPropertiesConsumer>
-{
-    public AcknowledgeDesiredPropertiesConsumerDefinition()
-    {
-        Endpoint(e =>
-        {
-            e.Name = "acknowledge-desired-properties";
-            e.PrefetchCount = 32;
-            e.ConcurrentMessageLimit = 8;
-        });
-    }
-}
+public sealed class AcknowledgeDesiredPropertiesConsumerDefinition() :
+    QueueDefinition<AcknowledgeDesiredPropertiesConsumer>("acknowledge-desired-properties", prefetchCount: 32, concurrentMessageLimit: 8);

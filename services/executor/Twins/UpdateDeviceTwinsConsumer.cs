@@ -7,6 +7,7 @@ using IotHubJobs.Dispatch;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 using Npgsql;
+using IotHubJobs.Messaging;
 
 namespace Executor.Twins;
 
@@ -77,16 +78,6 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
     }
 }
 
-public sealed class UpdateDeviceTwinsConsumerDefinition : ConsumerDefinition<UpdateDeviceTwinsConsumer>
-{
-    public UpdateDeviceTwinsConsumerDefinition()
-    {
-        Endpoint(e =>
-        {
-            e.Name = "update-device-twins";
-            e.PrefetchCount = 16;
-            // Each message is a chunk of devices in one short transaction: a few in parallel per executor fill two cores.
-            e.ConcurrentMessageLimit = 8;
-        });
-    }
-}
+/// <summary>Each message is a chunk of devices in one short transaction: a few in parallel per executor fill two cores.</summary>
+public sealed class UpdateDeviceTwinsConsumerDefinition() :
+    QueueDefinition<UpdateDeviceTwinsConsumer>("update-device-twins", prefetchCount: 16, concurrentMessageLimit: 8);

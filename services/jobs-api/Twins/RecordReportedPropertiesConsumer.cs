@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.DeviceTwins;
 using MassTransit;
+using IotHubJobs.Messaging;
 
 namespace JobsApi.Twins;
 
@@ -59,16 +60,8 @@ public sealed class RecordReportedPropertiesConsumer(TwinStore store, TimeProvid
     }
 }
 
-public sealed class RecordReportedPropertiesConsumerDefinition : ConsumerDefinition<RecordReportedPropertiesConsumer>
-{
-    public RecordReportedPropertiesConsumerDefinition()
-    {
-        Endpoint(e =>
-        {
-            e.Name = "record-reported-properties";
-            e.PrefetchCount = 16;
-            // Each message already carries a chunk of devices; a few in parallel keep PostgreSQL busy without piling up locks.
-            e.ConcurrentMessageLimit = 4;
-        });
-    }
-}
+/// <summary>
+/// Each message already carries a chunk of devices; a few in parallel keep PostgreSQL busy without piling up locks.
+/// </summary>
+public sealed class RecordReportedPropertiesConsumerDefinition() :
+    QueueDefinition<RecordReportedPropertiesConsumer>("record-reported-properties", prefetchCount: 16, concurrentMessageLimit: 4);

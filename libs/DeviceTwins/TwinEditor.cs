@@ -3,10 +3,11 @@ using System.Text.Json.Nodes;
 namespace IotHubJobs.DeviceTwins;
 
 /// <summary>
-/// Applies service-side PATCH and PUT and device-side reported patches to a twin document (iothub-spec §5).
-/// The twin <c>version</c> and <c>etag</c> cover tags and desired properties; <c>properties.desired.$version</c> and
-/// <c>properties.reported.$version</c> count changes of their own section. Only real changes count: writing values a
-/// twin already holds changes no version, etag or timestamp, so a redelivered update is harmless.
+/// Applies service-side PATCH and PUT and device-side reported patches to a twin document (docs/iothub-api.md,
+/// "Device twins"). The twin <c>version</c> and <c>etag</c> cover tags and desired properties;
+/// <c>properties.desired.$version</c> and <c>properties.reported.$version</c> count changes of their own section. Only
+/// real changes count: writing values a twin already holds changes no version, etag or timestamp, so a redelivered
+/// update is harmless.
 /// </summary>
 public static class TwinEditor
 {

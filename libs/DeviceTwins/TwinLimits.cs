@@ -1,6 +1,8 @@
 namespace IotHubJobs.DeviceTwins;
 
-/// <summary>IoT Hub's device twin limits (iothub-spec §5.2). Sizes are UTF-8 bytes of compact JSON.</summary>
+/// <summary>
+/// IoT Hub's device twin limits (docs/iothub-api.md, "Device twins"). Sizes are UTF-8 bytes of compact JSON.
+/// </summary>
 public static class TwinLimits
 {
     public const int MaxKeyBytes = 1024;

@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -5,10 +6,10 @@ using System.Text.Json.Nodes;
 namespace IotHubJobs.DeviceTwins;
 
 /// <summary>
-/// The per-value rules of iothub-spec §5.2 for one section (tags, desired or reported) of a patch or twin.
-/// Arrays are allowed (today's IoT Hub accepts them; only old docs forbade them): they are values, replaced
-/// wholesale by a merge, count as one nesting level, and their elements obey the same rules.
-/// Empty keys are refused too: no query could ever address them.
+/// The per-value rules of a twin (docs/iothub-api.md, "Device twins") for one section (tags, desired or reported) of a
+/// patch or twin. Arrays are allowed (today's IoT Hub accepts them; only old docs forbade them): they are values,
+/// replaced wholesale by a merge, count as one nesting level, and their elements obey the same rules. Empty keys are
+/// refused too: no query could ever address them.
 /// </summary>
 public static class TwinRules
 {
@@ -79,9 +80,5 @@ public static class TwinRules
         return null;
     }
 
-    private static string Shorten(string key)
-    {
-        var printable = new string(key.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-        return printable.Length <= 64 ? printable : printable[..64] + "…";
-    }
+    private static string Shorten(string key) => ClientText.Shorten(new string(key.Select(c => char.IsControl(c) ? '?' : c).ToArray()), 64);
 }

@@ -32,13 +32,18 @@ public sealed record IotHubError(int Status, string Code, int Number)
     public static readonly IotHubError DeviceOperationOutcomeUnknown = new(504, "DeviceOperationOutcomeUnknown", 504102);
 }
 
-/// <summary>Writes errors the way IoT Hub does (iothub-spec §9.1), so SDKs map them to their own exceptions.</summary>
+/// <summary>
+/// Writes errors the way IoT Hub does (docs/iothub-api.md, "Errors"), so SDKs map them to their own exceptions.
+/// </summary>
 public static class IotHubErrorResponse
 {
     public const string ErrorCodeHeader = "iothub-errorcode";
 
     /// <summary>Format A: <c>{"Message":"ErrorCode:Name;text","ExceptionMessage":"Tracking ID:..."}</c>.</summary>
     public static IResult Result(IotHubError error, string message) => new ErrorResult(error, Printable(message), JsonInString: false);
+
+    /// <summary>Format A for a refusal that validation returned.</summary>
+    public static IResult Result(IotHubRefusal refusal) => Result(refusal.Error, refusal.Message);
 
     /// <summary>Format B (direct-method failures): the message is itself a JSON object in a string.</summary>
     public static IResult DirectMethodResult(IotHubError error, string message, object? info = null) =>

@@ -1,6 +1,8 @@
 namespace IotHubJobs.Security;
 
-/// <summary>The permissions a shared access policy grants (iothub-spec §8.3).</summary>
+/// <summary>
+/// The permissions a shared access policy grants (docs/iothub-api.md, "SAS tokens, policies and permissions").
+/// </summary>
 [Flags]
 public enum AccessRights
 {

@@ -1,9 +1,9 @@
 namespace IotHubJobs.Security;
 
 /// <summary>
-/// Which right a service request needs (iothub-spec §8.3 [rec]). The result lists alternatives: any one of them
-/// suffices. <see cref="AccessRights.None"/> means the request names no operation of the service (the gateway answers
-/// an authenticated one with 404 GenericNotFound).
+/// Which right a service request needs (docs/iothub-api.md, "SAS tokens, policies and permissions"; the right for jobs
+/// is our choice). The result lists alternatives: any one of them suffices. <see cref="AccessRights.None"/> means the
+/// request names no operation of the service (the gateway answers an authenticated one with 404 GenericNotFound).
 /// </summary>
 public static class IotHubPermissions
 {
@@ -23,7 +23,10 @@ public static class IotHubPermissions
     public static bool IsAllowed(AccessRights granted, string method, string path) =>
         (RequiredRights(method, path) & granted) != AccessRights.None;
 
-    /// <summary>Only the jobs v2 operations of iothub-spec §1; any other verb or path under /jobs/v2 is no operation.</summary>
+    /// <summary>
+    /// Only the jobs v2 operations (docs/iothub-api.md, "Jobs v2"); any other verb or path under /jobs/v2 is no
+    /// operation.
+    /// </summary>
     private static AccessRights Jobs(string method, string[] s) => s.Length switch
     {
         3 when Is(method, "GET") || (Is(method, "PUT") && !Is(s[2], "query")) => AccessRights.ServiceConnect,

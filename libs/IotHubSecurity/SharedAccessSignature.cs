@@ -5,8 +5,9 @@ using System.Net;
 namespace IotHubJobs.Security;
 
 /// <summary>
-/// A parsed <c>SharedAccessSignature sr=..&amp;sig=..&amp;se=..&amp;skn=..</c> token (iothub-spec §8.2): fields in any
-/// order, names case-insensitive. <c>sr</c> is kept exactly as transmitted, because that is what the client signed.
+/// A parsed <c>SharedAccessSignature sr=..&amp;sig=..&amp;se=..&amp;skn=..</c> token (docs/iothub-api.md,
+/// "SAS tokens, policies and permissions"): fields in any order, names case-insensitive. <c>sr</c> is kept exactly as
+/// transmitted, because that is what the client signed.
 /// </summary>
 public sealed class SharedAccessSignature
 {

@@ -4,8 +4,9 @@ using System.Text;
 namespace IotHubJobs.Security;
 
 /// <summary>
-/// Checks service tokens the way IoT Hub does (iothub-spec §8.2): known policy, not expired beyond the clock skew,
-/// audience = this hub, and the HMAC over the transmitted <c>sr</c> and <c>se</c> matches the primary or secondary key.
+/// Checks service tokens the way IoT Hub does (docs/iothub-api.md, "SAS tokens, policies and permissions"): known
+/// policy, not expired beyond the clock skew, audience = this hub, and the HMAC over the transmitted <c>sr</c> and
+/// <c>se</c> matches the primary or secondary key.
 /// </summary>
 public sealed class SharedAccessSignatureValidator(string hostName, SharedAccessPolicySet policies, TimeProvider time)
 {

@@ -28,7 +28,7 @@ public static class DeviceSimExtensions
             x.AddConsumer<CallDeviceMethodsConsumer, CallDeviceMethodsConsumerDefinition>();
             x.AddConsumer<DeliverJobMethodConsumer, DeliverJobMethodConsumerDefinition>();
             x.AddConsumer<AcknowledgeDesiredPropertiesConsumer, AcknowledgeDesiredPropertiesConsumerDefinition>();
-            x.AddConsumer<ForgetExpiredCalls>();
+            x.AddConsumer<ForgetExpiredCallsConsumer>();
         });
         builder.Services.AddHostedService<DirectCallRetention>();
         return builder;

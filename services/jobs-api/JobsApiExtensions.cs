@@ -30,9 +30,9 @@ public static class JobsApiExtensions
         // may publish before the bus is connected.
         builder.AddBus(x =>
         {
-            x.AddConsumer<RecordJobProgress>();
-            x.AddConsumer<RecordDeviceResults, RecordDeviceResultsDefinition>();
-            x.AddConsumer<RecordReportedProperties, RecordReportedPropertiesDefinition>();
+            x.AddConsumer<RecordJobProgressConsumer>();
+            x.AddConsumer<RecordDeviceResultsConsumer, RecordDeviceResultsConsumerDefinition>();
+            x.AddConsumer<RecordReportedPropertiesConsumer, RecordReportedPropertiesConsumerDefinition>();
             x.AddDeviceCalls(builder.Services, builder.Configuration["OTEL_SERVICE_NAME"] ?? "jobs-api-" + Environment.MachineName);
         });
         builder.Services.AddMarten(JobStore.Configure)
@@ -62,7 +62,7 @@ public static class JobsApiExtensions
         app.MapPost("/jobs/v2/{jobId}/cancel", CancelJob.Handle);
         app.MapPut("/devices/{deviceId}", PutDevice.Handle);
         app.MapGet("/devices/{deviceId}", GetDevice.Handle);
-        app.MapDelete("/devices/{deviceId}", GetDevice.Delete);
+        app.MapDelete("/devices/{deviceId}", DeleteDevice.Handle);
         app.MapPost("/devices", BulkDevices.Handle);
         app.MapGet("/twins/{deviceId}", GetTwin.Handle);
         app.MapPatch("/twins/{deviceId}", UpdateTwin.Patch);

@@ -22,9 +22,9 @@ public static class SchedulerExtensions
         builder.Services.AddSingleton<ExpireDeadlines>();
         builder.AddBus(x =>
         {
-            x.AddConsumer<RecordJobSchedule>();
-            x.AddConsumer<StopJobSchedule>();
-            x.AddConsumer<ForgetExpiredSchedules>();
+            x.AddConsumer<RecordJobScheduleConsumer>();
+            x.AddConsumer<StopJobScheduleConsumer>();
+            x.AddConsumer<ForgetExpiredSchedulesConsumer>();
         });
         // After the bus: hosted services start in registration order, and the loop publishes.
         builder.Services.AddHostedService<SchedulerLoop>();

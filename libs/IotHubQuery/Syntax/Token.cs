@@ -1,3 +1,5 @@
+using IotHubJobs.IotHubErrors;
+
 namespace IotHubJobs.Query.Syntax;
 
 /// <param name="Text">The raw source text, used in error messages.</param>
@@ -13,9 +15,7 @@ internal readonly record struct Token(TokenKind Kind, string Text, string Value,
     public string Describe() => Kind switch
     {
         TokenKind.End => "the end of the query",
-        TokenKind.String => $"the string {Shorten(Text)}",
-        _ => $"'{Shorten(Text)}'",
+        TokenKind.String => $"the string {ClientText.Shorten(Text, 40)}",
+        _ => $"'{ClientText.Shorten(Text, 40)}'",
     };
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -4,7 +4,7 @@ namespace DeviceSim.Devices;
 
 /// <summary>
 /// How a simulated device behaves, steered through its twin tags under <c>tags.sim</c> so tests and operators can
-/// craft failures through the public API (documented in docs/device-sim.md).
+/// craft failures through the public API (docs/jobs.md, "device-sim steering tags").
 /// </summary>
 public sealed record SimulatedBehaviour(bool Registered, bool Enabled, bool Offline, double ConnectDelaySeconds, int LatencyMs, int MethodStatus)
 {

@@ -38,15 +38,4 @@ public sealed class CallDeviceMethodsConsumer(SimulatedCalls calls, TimeProvider
     }
 }
 
-public sealed class CallDeviceMethodsConsumerDefinition : ConsumerDefinition<CallDeviceMethodsConsumer>
-{
-    public CallDeviceMethodsConsumerDefinition()
-    {
-        Endpoint(e =>
-        {
-            e.Name = DeviceLayerQueues.SimulatedDevices;
-            e.PrefetchCount = 64;
-            e.ConcurrentMessageLimit = 64;
-        });
-    }
-}
+public sealed class CallDeviceMethodsConsumerDefinition() : SimulatedDevicesQueueDefinition<CallDeviceMethodsConsumer>;

@@ -59,15 +59,4 @@ public sealed class DeliverJobMethodConsumer(SimulatedCalls calls, ClaimedOutcom
 }
 
 /// <summary>The same queue as direct calls: device-sim holds the simulated devices' connections, and every call to them goes there.</summary>
-public sealed class DeliverJobMethodConsumerDefinition : ConsumerDefinition<DeliverJobMethodConsumer>
-{
-    public DeliverJobMethodConsumerDefinition()
-    {
-        Endpoint(e =>
-        {
-            e.Name = DeviceLayerQueues.SimulatedDevices;
-            e.PrefetchCount = 64;
-            e.ConcurrentMessageLimit = 64;
-        });
-    }
-}
+public sealed class DeliverJobMethodConsumerDefinition() : SimulatedDevicesQueueDefinition<DeliverJobMethodConsumer>;

@@ -1,5 +1,6 @@
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.IotHubErrors;
 
 namespace DeviceSim.Methods;
 
@@ -9,12 +10,11 @@ public static class JobMethodResult
     public static DeviceJobResult From(DeviceMethodOutcome outcome, DateTimeOffset startedAt, DateTimeOffset endedAt) => outcome.Kind switch
     {
         DeviceMethodOutcomeKind.Responded => new(outcome.DeviceId, true, startedAt, endedAt, outcome.Status, outcome.PayloadJson, null, null),
-        DeviceMethodOutcomeKind.ResponseTimedOut => Failed(outcome, startedAt, endedAt, "GatewayTimeout", "Timed out waiting for the response from device."),
-        DeviceMethodOutcomeKind.DeviceNotOnline => Failed(outcome, startedAt, endedAt, "DeviceNotOnline", "Timed out waiting for device to connect."),
-        _ => Failed(outcome, startedAt, endedAt, "DeviceOperationOutcomeUnknown",
-            "The answer of the device was lost in a fault; the method may or may not have run on the device, and it is not invoked again."),
+        DeviceMethodOutcomeKind.ResponseTimedOut => Failed(outcome, startedAt, endedAt, DeviceOperationErrors.GatewayTimeout),
+        DeviceMethodOutcomeKind.DeviceNotOnline => Failed(outcome, startedAt, endedAt, DeviceOperationErrors.DeviceNotOnline),
+        _ => Failed(outcome, startedAt, endedAt, DeviceOperationErrors.JobOutcomeUnknown),
     };
 
-    private static DeviceJobResult Failed(DeviceMethodOutcome outcome, DateTimeOffset startedAt, DateTimeOffset endedAt, string code, string description) =>
-        new(outcome.DeviceId, false, startedAt, endedAt, null, null, code, description);
+    private static DeviceJobResult Failed(DeviceMethodOutcome outcome, DateTimeOffset startedAt, DateTimeOffset endedAt, DeviceOperationError error) =>
+        new(outcome.DeviceId, false, startedAt, endedAt, null, null, error.Code, error.Description);
 }

@@ -2,6 +2,7 @@ using DeviceSim.Devices;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
+using IotHubJobs.Messaging;
 
 namespace DeviceSim.Twins;
 
@@ -27,3 +28,6 @@ public sealed class AcknowledgeDesiredPropertiesConsumer(SimulatedDevices device
         if (reports.Count > 0) await context.Publish(new ReportedPropertiesReported(reports), context.CancellationToken);
     }
 }
+
+public sealed class AcknowledgeDesiredPropertiesConsumerDefinition() :
+    QueueDefinition<AcknowledgeDesiredPropertiesConsumer>("acknowledge-desired-properties", prefetchCount: 32, concurrentMessageLimit: 8);

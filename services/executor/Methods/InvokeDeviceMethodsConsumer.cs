@@ -2,6 +2,7 @@ using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
+using IotHubJobs.Messaging;
 
 namespace Executor.Methods;
 
@@ -28,15 +29,5 @@ public sealed class InvokeDeviceMethodsConsumer : IConsumer<InvokeDeviceMethods>
     }
 }
 
-public sealed class InvokeDeviceMethodsConsumerDefinition : ConsumerDefinition<InvokeDeviceMethodsConsumer>
-{
-    public InvokeDeviceMethodsConsumerDefinition()
-    {
-        Endpoint(e =>
-        {
-            e.Name = "invoke-device-methods";
-            e.PrefetchCount = 32;
-            e.ConcurrentMessageLimit = 16;
-        });
-    }
-}
+public sealed class InvokeDeviceMethodsConsumerDefinition() :
+    QueueDefinition<InvokeDeviceMethodsConsumer>("invoke-device-methods", prefetchCount: 32, concurrentMessageLimit: 16);

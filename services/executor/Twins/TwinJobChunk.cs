@@ -19,13 +19,13 @@ public static class TwinJobChunk
         {
             if (!twins.TryGet(deviceId, out var twin))
             {
-                results.Add(TwinJobOutcome.Failed(deviceId, IotHubError.DeviceNotFound.Code, $"Device '{deviceId}' is not registered.", startedAt, now));
+                results.Add(TwinJobOutcome.Failed(deviceId, DeviceOperationErrors.DeviceNotFound(deviceId), startedAt, now));
                 continue;
             }
             var edit = TwinEditor.Patch(twin, patch, now);
             if (edit.Error is not null)
             {
-                results.Add(TwinJobOutcome.Failed(deviceId, IotHubError.ArgumentInvalid.Code, edit.Error, startedAt, now));
+                results.Add(TwinJobOutcome.Failed(deviceId, DeviceOperationErrors.Invalid(edit.Error), startedAt, now));
                 continue;
             }
             if (edit.Changed) twins.Save(deviceId, edit.Twin);

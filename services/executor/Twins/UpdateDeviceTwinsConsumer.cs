@@ -7,13 +7,15 @@ using IotHubJobs.Dispatch;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 using Npgsql;
+using IotHubJobs.Messaging;
 
 namespace Executor.Twins;
 
 /// <summary>
-/// Runs a twin job on a chunk of devices (iothub-spec §2.6): claim them (at most once per job), apply the job's patch to
-/// all of them as a forced update in one transaction, then publish one message with every result and one telling the
-/// device layer about the desired changes. Devices deleted since the job started fail with <c>DeviceNotFound</c>.
+/// Runs a twin job on a chunk of devices (docs/iothub-api.md, "Jobs v2" and "Device twins"): claim them (at most once
+/// per job), apply the job's patch to all of them as a forced update in one transaction, then publish one message with
+/// every result and one telling the device layer about the desired changes. Devices deleted since the job started fail
+/// with <c>DeviceNotFound</c>.
 /// </summary>
 public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore store, ClaimedOutcomes report, TimeProvider clock,
     IConfiguration configuration, ILogger<UpdateDeviceTwinsConsumer> logger)
@@ -40,7 +42,7 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
 
         var outcome = TwinPatchReader.TryReadJobPatch(command.PatchJson, out var patch, out var patchError)
             ? await ApplyAsync(command.JobId, claimed, patch, startedAt, ct)
-            : TwinJobOutcome.AllFailed(claimed, IotHubError.ArgumentInvalid.Code, patchError, startedAt, clock.GetUtcNow());
+            : TwinJobOutcome.AllFailed(claimed, DeviceOperationErrors.Invalid(patchError), startedAt, clock.GetUtcNow());
 
         DeviceOperationMetrics.Record("updateTwin", outcome.Results, startedAt, clock.GetUtcNow());
         // Published again after a failure, the results are ignored as already recorded and a desired change is told once more.
@@ -70,9 +72,12 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
             catch (NpgsqlException e)
             {
                 logger.LogError(e, "Twin update of job {JobId} failed for {Count} devices", jobId, deviceIds.Count);
-                return TwinJobOutcome.AllFailed(deviceIds, IotHubError.ServerError.Code,
-                    "The twin update could not be saved and was not applied.", startedAt, clock.GetUtcNow());
+                return TwinJobOutcome.AllFailed(deviceIds, DeviceOperationErrors.TwinUpdateNotSaved, startedAt, clock.GetUtcNow());
             }
         }
     }
 }
+
+/// <summary>Each message is a chunk of devices in one short transaction: a few in parallel per executor fill two cores.</summary>
+public sealed class UpdateDeviceTwinsConsumerDefinition() :
+    QueueDefinition<UpdateDeviceTwinsConsumer>("update-device-twins", prefetchCount: 16, concurrentMessageLimit: 8);

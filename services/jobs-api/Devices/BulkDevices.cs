@@ -9,8 +9,8 @@ using JobsApi.Http;
 namespace JobsApi.Devices;
 
 /// <summary>
-/// <c>POST /devices</c>: 1 to 100 ExportImportDevice entries (iothub-spec §6.2). Import modes are matched
-/// case-insensitively because the Node SDK mixes cases (<c>create</c>, <c>Delete</c>).
+/// <c>POST /devices</c>: 1 to 100 ExportImportDevice entries (docs/iothub-api.md, "Device registry"). Import modes are
+/// matched case-insensitively because the Node SDK mixes cases (<c>create</c>, <c>Delete</c>).
 /// </summary>
 public static class BulkDevices
 {
@@ -19,7 +19,7 @@ public static class BulkDevices
     public static async Task<IResult> Handle(HttpRequest request, DeviceRegistry registry, TimeProvider clock, CancellationToken ct)
     {
         var (body, invalid) = await RequestBody.ReadAsync(request, ct);
-        if (invalid is not null) return invalid;
+        if (invalid is not null) return IotHubErrorResponse.Result(invalid);
         if (body is not JsonArray entries || entries.Count is 0 or > MaxEntries)
             return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, $"The body must be an array of 1 to {MaxEntries} devices.");
 
@@ -86,7 +86,7 @@ public static class BulkDevices
         return Results.Text(IotHubJson.Text(result), IotHubJson.ContentType, statusCode: errors.Count == 0 ? 200 : 400);
     }
 
-    /// <summary>Imported tags obey the twin rules a PATCH of the twin would (iothub-spec §5.2).</summary>
+    /// <summary>Imported tags obey the twin rules a PATCH of the twin would (docs/iothub-api.md, "Device twins").</summary>
     private static string? TagsProblem(JsonNode? tags) => tags switch
     {
         null => null,

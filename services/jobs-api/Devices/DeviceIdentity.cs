@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -5,7 +6,9 @@ using JobsApi.Http;
 
 namespace JobsApi.Devices;
 
-/// <summary>Builds the identity and twin documents of a device (iothub-spec §5.1, §6.1).</summary>
+/// <summary>
+/// Builds the identity and twin documents of a device (docs/iothub-api.md, "Device registry" and "Device twins").
+/// </summary>
 public static partial class DeviceIdentity
 {
     [GeneratedRegex(@"^[A-Za-z0-9\-:.+%_#*?!(),=@;$']{1,128}$")]
@@ -14,7 +17,7 @@ public static partial class DeviceIdentity
     public static bool IsValidId(string deviceId) => DeviceIdRule().IsMatch(deviceId);
 
     public static string InvalidIdMessage(string deviceId) =>
-        $"DeviceId '{(deviceId.Length > 128 ? deviceId[..128] + "…" : deviceId)}' is invalid: up to 128 ASCII letters, digits or - : . + % _ # * ? ! ( ) , = @ ; $ '.";
+        $"DeviceId '{ClientText.Shorten(deviceId, 128)}' is invalid: up to 128 ASCII letters, digits or - : . + % _ # * ? ! ( ) , = @ ; $ '.";
 
     /// <summary>A new identity from the client's request; empty keys mean "generate them".</summary>
     public static JsonObject NewIdentity(string deviceId, JsonObject? request, DateTimeOffset now)

@@ -13,7 +13,7 @@ public static class PutDevice
     {
         if (!DeviceIdentity.IsValidId(deviceId)) return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, DeviceIdentity.InvalidIdMessage(deviceId));
         var (body, invalid) = await RequestBody.ReadAsync(request, ct);
-        if (invalid is not null) return invalid;
+        if (invalid is not null) return IotHubErrorResponse.Result(invalid);
         if (body is not JsonObject device) return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, "The device must be a JSON object.");
         if ((string?)device["deviceId"] is { } bodyId && bodyId != deviceId)
             return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, "deviceId in the body does not match the deviceId in the path.");
@@ -29,9 +29,9 @@ public static class PutDevice
         }
 
         var current = await registry.FindAsync(deviceId, ct);
-        if (current is null) return IotHubErrorResponse.Result(IotHubError.DeviceNotFound, $"Device '{deviceId}' is not registered.");
+        if (current is null) return IotHubErrorResponse.Result(DeviceRefusals.NotFound(deviceId));
         if (!ETags.Matches(ifMatch, (string?)current.Identity["etag"]))
-            return IotHubErrorResponse.Result(IotHubError.PreconditionFailed, "The etag in the request does not match the device's etag.");
+            return IotHubErrorResponse.Result(DeviceRefusals.EtagMismatch);
         var updated = Update(current, device, now);
         await registry.ReplaceAsync(updated, ct);
         return ETags.Ok(updated.Identity);

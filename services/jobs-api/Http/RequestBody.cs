@@ -17,16 +17,16 @@ public static class RequestBody
     private static readonly JsonDocumentOptions Strict = new() { MaxDepth = 64 };
     private static readonly JsonNodeOptions Node = new() { PropertyNameCaseInsensitive = false };
 
-    public static async Task<(JsonNode? Body, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken ct)
+    public static async Task<(JsonNode? Body, IotHubRefusal? Refusal)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentType is { } contentType && !IsJson(contentType))
-            return (null, IotHubErrorResponse.Result(IotHubError.UnsupportedMediaType,
-                $"The content type '{(contentType.Length > 100 ? contentType[..100] : contentType)}' is not supported; send application/json."));
+            return (null, new IotHubRefusal(IotHubError.UnsupportedMediaType,
+                $"The content type '{ClientText.Shorten(contentType, 100, marker: "")}' is not supported; send application/json."));
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         // JsonDocument only notices invalid UTF-8 when a string is read, and would report it as a surrogate problem.
         if (!Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
-            return (null, IotHubErrorResponse.Result(IotHubError.IotHubFormatError, "The request body is not valid UTF-8."));
+            return (null, new IotHubRefusal(IotHubError.IotHubFormatError, "The request body is not valid UTF-8."));
         buffer.Position = 0;
         try
         {
@@ -36,11 +36,11 @@ public static class RequestBody
         }
         catch (JsonException e)
         {
-            return (null, IotHubErrorResponse.Result(IotHubError.IotHubFormatError, $"The request body is not valid JSON: {e.Message}"));
+            return (null, new IotHubRefusal(IotHubError.IotHubFormatError, $"The request body is not valid JSON: {e.Message}"));
         }
         catch (InvalidBodyException e)
         {
-            return (null, IotHubErrorResponse.Result(e.Error, e.Message));
+            return (null, new IotHubRefusal(e.Error, e.Message));
         }
     }
 

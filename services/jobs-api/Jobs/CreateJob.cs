@@ -25,16 +25,16 @@ public static partial class CreateJob
     public static async Task<IResult> Handle(string jobId, HttpRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         if (!JobIdRule().IsMatch(jobId))
-            return Error(IotHubError.ArgumentInvalid, $"JobId '{Shorten(jobId)}' is invalid: use 1 to 64 US-ASCII letters, digits or '-'.");
+            return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, $"JobId '{ClientText.Shorten(jobId, 80)}' is invalid: use 1 to 64 US-ASCII letters, digits or '-'.");
         var (body, invalidBody) = await RequestBody.ReadAsync(request, ct);
-        if (invalidBody is not null) return invalidBody;
-        if (body is not JsonObject job) return Error(IotHubError.ArgumentInvalid, "The job request must be a JSON object.");
+        if (invalidBody is not null) return IotHubErrorResponse.Result(invalidBody);
+        if (body is not JsonObject job) return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, "The job request must be a JSON object.");
 
         // PostgreSQL keeps microseconds; a createdTime with finer ticks would list in a different order than it reads.
         var now = clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
-        var (created, error) = Validate(jobId, job, now);
-        if (error is not null) return error;
+        var (created, refusal) = Validate(jobId, job, now);
+        if (refusal is not null) return IotHubErrorResponse.Result(refusal);
 
         session.Events.StartStream<JobStatus>(jobId, created!);
         try
@@ -43,13 +43,13 @@ public static partial class CreateJob
         }
         catch (ExistingStreamIdCollisionException)
         {
-            return Error(IotHubError.JobAlreadyExists, $"A job with id '{jobId}' already exists.");
+            return IotHubErrorResponse.Result(IotHubError.JobAlreadyExists, $"A job with id '{jobId}' already exists.");
         }
         JobMetrics.Record("created", created!.Type);
         return IotHubJson.Ok(new JsonObject { ["jobId"] = jobId, ["type"] = created!.Type, ["status"] = JobStatuses.Queued });
     }
 
-    public static (JobCreated? Created, IResult? Error) Validate(string jobId, JsonObject job, DateTimeOffset now)
+    public static (JobCreated? Created, IotHubRefusal? Refusal) Validate(string jobId, JsonObject job, DateTimeOffset now)
     {
         if (job["jobId"] is { } bodyId && (bodyId.GetValueKind() != System.Text.Json.JsonValueKind.String || (string?)bodyId != jobId))
             return Fail(IotHubError.ArgumentInvalid, "jobId in the body does not match the jobId in the path.");
@@ -96,39 +96,42 @@ public static partial class CreateJob
         return (new JobCreated(jobId, type, query, now, startTime, maxExecution, null, patch), null);
     }
 
-    private static (DateTimeOffset, IResult?) ParseStartTime(JsonNode? node, DateTimeOffset now)
+    private static (DateTimeOffset, IotHubRefusal?) ParseStartTime(JsonNode? node, DateTimeOffset now)
     {
         if (node is null || node.GetValueKind() == System.Text.Json.JsonValueKind.Null) return (now, null);
         if (StringOrNull(node) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var start))
             return (start, null);
-        return (now, Error(IotHubError.ArgumentInvalid, "startTime must be an ISO-8601 date and time."));
+        return (now, new IotHubRefusal(IotHubError.ArgumentInvalid, "startTime must be an ISO-8601 date and time."));
     }
 
-    /// <summary>The job's method has the limits of a direct method on one device (iothub-spec §7).</summary>
-    private static (CloudToDeviceMethod?, IResult?) ParseMethod(JsonNode? node)
+    /// <summary>
+    /// The job's method has the limits of a direct method on one device (docs/iothub-api.md, "Direct methods").
+    /// </summary>
+    private static (CloudToDeviceMethod?, IotHubRefusal?) ParseMethod(JsonNode? node)
     {
-        if (node is not JsonObject) return (null, Error(IotHubError.ArgumentNull, "cloudToDeviceMethod is required for scheduleDeviceMethod jobs."));
+        if (node is not JsonObject) return (null, new IotHubRefusal(IotHubError.ArgumentNull, "cloudToDeviceMethod is required for scheduleDeviceMethod jobs."));
         var (method, error) = DirectMethodRequest.Parse(node);
         return method is null ? (null, error) : (new CloudToDeviceMethod(method.MethodName, method.PayloadJson,
             method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds), null);
     }
 
-    private static (string?, IResult?) ParseTwinPatch(JsonNode? node)
+    private static (string?, IotHubRefusal?) ParseTwinPatch(JsonNode? node)
     {
-        if (node is not JsonObject twin) return (null, Error(IotHubError.ArgumentNull, "updateTwin is required for scheduleUpdateTwin jobs."));
+        if (node is not JsonObject twin) return (null, new IotHubRefusal(IotHubError.ArgumentNull, "updateTwin is required for scheduleUpdateTwin jobs."));
         if (StringOrNull(twin["etag"]) != "*")
-            return (null, Error(IotHubError.PreconditionFailed, "A twin update job requires etag \"*\" (a forced update)."));
+            return (null, new IotHubRefusal(IotHubError.PreconditionFailed, "A twin update job requires etag \"*\" (a forced update)."));
         if (twin["desired"] is not null || twin["reported"] is not null)
-            return (null, Error(IotHubError.ArgumentInvalid, "Desired properties belong under properties.desired, not at the top level of updateTwin."));
+            return (null, new IotHubRefusal(IotHubError.ArgumentInvalid, "Desired properties belong under properties.desired, not at the top level of updateTwin."));
         var hasTags = twin["tags"] is JsonObject;
         var hasDesired = twin["properties"]?["desired"] is JsonObject;
         if (!hasTags && !hasDesired)
-            return (null, Error(IotHubError.ArgumentInvalid, "updateTwin must hold tags or properties.desired."));
-        // Refused now rather than failing on every device later: the patch obeys the twin rules of a PATCH (iothub-spec §5.2).
+            return (null, new IotHubRefusal(IotHubError.ArgumentInvalid, "updateTwin must hold tags or properties.desired."));
+        // Refused now rather than failing on every device later: the patch obeys the twin rules of a PATCH
+        // (docs/iothub-api.md, "Device twins").
         if ((SectionProblem(twin["tags"] as JsonObject, "tags", TwinLimits.MaxTagsBytes)
              ?? SectionProblem(twin["properties"]?["desired"] as JsonObject, "properties.desired", TwinLimits.MaxDesiredBytes)) is { } problem)
-            return (null, Error(IotHubError.ArgumentInvalid, $"updateTwin is invalid: {problem}"));
+            return (null, new IotHubRefusal(IotHubError.ArgumentInvalid, $"updateTwin is invalid: {problem}"));
         return (twin.ToJsonString(), null);
     }
 
@@ -139,9 +142,5 @@ public static partial class CreateJob
     private static string? StringOrNull(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : null;
 
-    private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
-
-    private static IResult Error(IotHubError error, string message) => IotHubErrorResponse.Result(error, message);
-
-    private static (JobCreated?, IResult?) Fail(IotHubError error, string message) => (null, Error(error, message));
+    private static (JobCreated?, IotHubRefusal?) Fail(IotHubError error, string message) => (null, new IotHubRefusal(error, message));
 }

@@ -25,5 +25,5 @@ public static class GetJob
     }
 
     public static IResult NotFound(string jobId) =>
-        IotHubErrorResponse.Result(IotHubError.JobNotFound, $"Job '{(jobId.Length > 80 ? jobId[..80] : jobId)}' was not found.");
+        IotHubErrorResponse.Result(IotHubError.JobNotFound, $"Job '{ClientText.Shorten(jobId, 80, marker: "")}' was not found.");
 }

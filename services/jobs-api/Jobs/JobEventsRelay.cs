@@ -11,8 +11,9 @@ using MassTransit;
 namespace JobsApi.Jobs;
 
 /// <summary>
-/// The outbox (design decision 1): publishes committed job events that other services react to, at least once,
-/// with the event id as message id. It continues the trace of the request that recorded the event.
+/// The outbox (docs/architecture.md, decision 1 "The event log is the outbox"): publishes committed job events that
+/// other services react to, at least once, with the event id as message id. It continues the trace of the request that
+/// recorded the event.
 /// </summary>
 public sealed class JobEventsRelay(IBus bus) : SubscriptionBase
 {

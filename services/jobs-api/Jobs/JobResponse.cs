@@ -5,7 +5,7 @@ using JobsApi.Http;
 
 namespace JobsApi.Jobs;
 
-/// <summary>The JobResponse wire shape of iothub-spec §2.2.</summary>
+/// <summary>The JobResponse wire shape (docs/iothub-api.md, "Jobs v2").</summary>
 public static class JobResponse
 {
     public static JsonObject From(JobStatus job, DeviceJobStatistics? liveStatistics)

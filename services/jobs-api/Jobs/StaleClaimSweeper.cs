@@ -1,5 +1,6 @@
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Dispatch;
+using IotHubJobs.IotHubErrors;
 using MassTransit;
 using Npgsql;
 
@@ -14,8 +15,6 @@ public sealed class StaleClaimSweeper(DeviceJobLedger ledger, IBus bus, TimeProv
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
-    public const string ErrorCode = "DeviceOperationOutcomeUnknown";
-    private const string Description = "Whoever handled this device stopped, or could not report, before its claim expired; the operation may or may not have run on the device, and it is not run again.";
     /// <summary>Claimants report until their lease ends; a result published just then still needs a moment to be recorded.</summary>
     public static readonly TimeSpan RecordingMargin = TimeSpan.FromSeconds(5);
 
@@ -43,7 +42,7 @@ public sealed class StaleClaimSweeper(DeviceJobLedger ledger, IBus bus, TimeProv
         foreach (var job in stale.GroupBy(s => s.JobId))
             foreach (var chunk in job.Chunk(500))
                 await bus.Publish(new DeviceJobsCompleted(job.Key, chunk.Select(s => new DeviceJobResult(s.DeviceId, false, s.StartedAt, now,
-                    null, null, ErrorCode, Description)).ToList()), ct);
+                    null, null, DeviceOperationErrors.ClaimExpired.Code, DeviceOperationErrors.ClaimExpired.Description)).ToList()), ct);
         if (stale.Count > 0) logger.LogWarning("Failed {Count} device jobs whose claim expired without a result", stale.Count);
         return stale.Count;
     }

@@ -7,8 +7,9 @@ using IotHubJobs.ServiceDefaults;
 namespace JobsApi.Methods;
 
 /// <summary>
-/// The body of <c>POST /twins/{id}/methods</c> with IoT Hub's limits (iothub-spec §7): response timeout 5..300 s
-/// (default 30), connect timeout 0..300 s (default 0), payload at most 128 KB, method names as for jobs.
+/// The body of <c>POST /twins/{id}/methods</c> with IoT Hub's limits (docs/iothub-api.md, "Direct methods"): response
+/// timeout 5..300 s (default 30), connect timeout 0..300 s (default 0), payload at most 128 KB, method names as for
+/// jobs.
 /// </summary>
 public sealed partial record DirectMethodRequest(string MethodName, string? PayloadJson, int ResponseTimeoutInSeconds, int ConnectTimeoutInSeconds)
 {
@@ -21,7 +22,7 @@ public sealed partial record DirectMethodRequest(string MethodName, string? Payl
     [GeneratedRegex("""^[!#%&'*+\-.0-9A-Z^_`a-z|~]{1,128}$""")]
     private static partial Regex MethodNameRule();
 
-    public static (DirectMethodRequest? Request, IResult? Error) Parse(JsonNode? body)
+    public static (DirectMethodRequest? Request, IotHubRefusal? Refusal) Parse(JsonNode? body)
     {
         if (body is not JsonObject m) return Fail(IotHubError.ArgumentInvalid, "The request body must be a JSON object with methodName, payload and timeouts.");
         var name = m["methodName"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
@@ -40,17 +41,17 @@ public sealed partial record DirectMethodRequest(string MethodName, string? Payl
         return (new DirectMethodRequest(name, payload, response, connect), null);
     }
 
-    private static (int, IResult?) Seconds(JsonNode? node, string field, int fallback, int min, int max)
+    private static (int, IotHubRefusal?) Seconds(JsonNode? node, string field, int fallback, int min, int max)
     {
         // Like the SDKs (Node sends 30 for a falsy timeout), a missing, null or zero timeout means "use the default".
         if (node is null || node.GetValueKind() == JsonValueKind.Null) return (fallback, null);
         if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue(out int value))
-            return (0, IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, $"{field} must be a whole number of seconds."));
+            return (0, new IotHubRefusal(IotHubError.ArgumentInvalid, $"{field} must be a whole number of seconds."));
         if (value == 0) return (fallback, null);
         if (value < min || value > max)
-            return (0, IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, $"{field} must be from {min} to {max} seconds."));
+            return (0, new IotHubRefusal(IotHubError.ArgumentInvalid, $"{field} must be from {min} to {max} seconds."));
         return (value, null);
     }
 
-    private static (DirectMethodRequest?, IResult?) Fail(IotHubError error, string message) => (null, IotHubErrorResponse.Result(error, message));
+    private static (DirectMethodRequest?, IotHubRefusal?) Fail(IotHubError error, string message) => (null, new IotHubRefusal(error, message));
 }

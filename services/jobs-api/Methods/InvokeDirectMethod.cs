@@ -10,15 +10,11 @@ using JobsApi.Methods.DeviceCalls;
 namespace JobsApi.Methods;
 
 /// <summary>
-/// <c>POST /twins/{id}/methods</c> (iothub-spec §7): one call through the device connection layer (device-sim),
-/// answered with the device's status and payload, or a direct-method failure in IoT Hub's format B.
+/// <c>POST /twins/{id}/methods</c> (docs/iothub-api.md, "Direct methods"): one call through the device connection layer
+/// (device-sim), answered with the device's status and payload, or a direct-method failure in IoT Hub's format B.
 /// </summary>
 public static class InvokeDirectMethod
 {
-    public const string NotOnlineMessage = "Timed out waiting for device to connect.";
-    public const string TimedOutMessage = "Timed out waiting for the response from device.";
-    public const string OutcomeUnknownMessage = "The answer of the device was lost in a fault; the method may or may not have run on the device.";
-
     /// <summary>
     /// The longest a legal call keeps its HTTP request open (both timeouts at their maximum, plus the reply margin); the
     /// gateway's proxy timeout (<c>ActivityTimeout</c> in gateway/appsettings.json) must be longer.
@@ -30,10 +26,10 @@ public static class InvokeDirectMethod
         DeviceCallClient devices, CancellationToken ct)
     {
         var (body, invalidBody) = await RequestBody.ReadAsync(request, ct);
-        if (invalidBody is not null) return invalidBody;
-        var (method, invalid) = DirectMethodRequest.Parse(body);
-        if (invalid is not null) return invalid;
-        if (await registry.FindAsync(deviceId, ct) is null) return GetDevice.NotFound(deviceId);
+        if (invalidBody is not null) return IotHubErrorResponse.Result(invalidBody);
+        var (method, refusal) = DirectMethodRequest.Parse(body);
+        if (refusal is not null) return IotHubErrorResponse.Result(refusal);
+        if (await registry.FindAsync(deviceId, ct) is null) return IotHubErrorResponse.Result(DeviceRefusals.NotFound(deviceId));
 
         var call = new DeviceMethodCall(deviceId, method!.MethodName, method.PayloadJson,
             method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds, JobId: null);
@@ -45,13 +41,13 @@ public static class InvokeDirectMethod
                 ["status"] = outcome.Status,
                 ["payload"] = IotHubJson.ParseOrNull(outcome.PayloadJson),
             }),
-            DeviceMethodOutcomeKind.DeviceNotOnline => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceNotOnline, NotOnlineMessage,
-                new { timeout = TimeSpan.FromSeconds(method.ConnectTimeoutInSeconds).ToString("c") }),
-            DeviceMethodOutcomeKind.ResponseTimedOut => IotHubErrorResponse.DirectMethodResult(IotHubError.GatewayTimeout, TimedOutMessage,
-                new { timeout = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds).ToString("c") }),
+            DeviceMethodOutcomeKind.DeviceNotOnline => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceNotOnline,
+                DeviceOperationErrors.DeviceNotOnline.Description, new { timeout = TimeSpan.FromSeconds(method.ConnectTimeoutInSeconds).ToString("c") }),
+            DeviceMethodOutcomeKind.ResponseTimedOut => IotHubErrorResponse.DirectMethodResult(IotHubError.GatewayTimeout,
+                DeviceOperationErrors.GatewayTimeout.Description, new { timeout = TimeSpan.FromSeconds(method.ResponseTimeoutInSeconds).ToString("c") }),
             // The device layer said so, or never answered at all: the call may have reached the device, so it is neither
             // "not online" (that needs proof it never arrived) nor a device that was too slow.
-            _ => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceOperationOutcomeUnknown, OutcomeUnknownMessage),
+            _ => IotHubErrorResponse.DirectMethodResult(IotHubError.DeviceOperationOutcomeUnknown, DeviceOperationErrors.OutcomeUnknown.Description),
         };
     }
 

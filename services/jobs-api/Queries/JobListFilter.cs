@@ -25,21 +25,20 @@ public static class JobListFilter
 
     private static readonly string[] OtherStatuses = ["unknown", "enqueued"];
 
-    public static (string? Value, IResult? Error) Type(string? text) =>
+    public static (string? Value, IotHubRefusal? Refusal) Type(string? text) =>
         Match(text, Types, OtherTypes, [], "jobType", "scheduleDeviceMethod or scheduleUpdateTwin");
 
-    // "canceled" is the dev guide's spelling; the service answers "cancelled" (iothub-spec §2.5).
-    public static (string? Value, IResult? Error) Status(string? text) =>
+    // "canceled" is the dev guide's spelling; the service answers "cancelled" (docs/iothub-api.md, "Jobs v2").
+    public static (string? Value, IotHubRefusal? Refusal) Status(string? text) =>
         Match(text, JobStatuses.All, OtherStatuses, [("canceled", JobStatuses.Cancelled)], "jobStatus", string.Join(", ", JobStatuses.All));
 
-    private static (string?, IResult?) Match(string? text, string[] known, string[] other, (string Alias, string Value)[] aliases,
+    private static (string?, IotHubRefusal?) Match(string? text, string[] known, string[] other, (string Alias, string Value)[] aliases,
         string name, string expected)
     {
         if (string.IsNullOrEmpty(text)) return (null, null);
         if (known.FirstOrDefault(k => string.Equals(k, text, StringComparison.OrdinalIgnoreCase)) is { } value) return (value, null);
         if (aliases.FirstOrDefault(a => string.Equals(a.Alias, text, StringComparison.OrdinalIgnoreCase)) is { Value: { } aliased }) return (aliased, null);
         if (other.Any(o => string.Equals(o, text, StringComparison.OrdinalIgnoreCase))) return (NeverProduced, null);
-        var shown = text.Length > 64 ? text[..64] + "…" : text;
-        return (null, IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, $"{name} '{shown}' is not valid; use {expected}."));
+        return (null, new IotHubRefusal(IotHubError.ArgumentInvalid, $"{name} '{ClientText.Shorten(text, 64)}' is not valid; use {expected}."));
     }
 }

@@ -12,8 +12,9 @@ using Npgsql;
 namespace JobsApi.Queries;
 
 /// <summary>
-/// <c>POST /devices/query</c> (iothub-spec §4.6): twins (<c>FROM devices</c>) or device job records
-/// (<c>FROM devices.jobs</c>). The query compiles to parameterised SQL (design decision 5); one page is read per call.
+/// <c>POST /devices/query</c> (docs/iothub-api.md, "Query paging"): twins (<c>FROM devices</c>) or device job records
+/// (<c>FROM devices.jobs</c>). The query compiles to parameterised SQL (docs/architecture.md, decision 7
+/// "Queries compile to parameterised SQL"); one page is read per call.
 /// </summary>
 public static class QueryDevices
 {
@@ -24,11 +25,11 @@ public static class QueryDevices
         CancellationToken ct)
     {
         var (paging, pagingError) = QueryPaging.Read(request, acceptQueryParameters: false);
-        if (pagingError is not null) return pagingError;
+        if (pagingError is not null) return IotHubErrorResponse.Result(pagingError);
         var (body, invalidBody) = await RequestBody.ReadAsync(request, ct);
-        if (invalidBody is not null) return invalidBody;
+        if (invalidBody is not null) return IotHubErrorResponse.Result(invalidBody);
         var (text, textError) = QueryText(body);
-        if (textError is not null) return textError;
+        if (textError is not null) return IotHubErrorResponse.Result(textError);
 
         CompiledQuery compiled;
         try
@@ -61,15 +62,15 @@ public static class QueryDevices
         return new QueryPageResult(compiled.ItemKind.ToString(), rows.Take(paging.PageSize).ToList(), next?.ToToken());
     }
 
-    private static (string? Text, IResult? Error) QueryText(JsonNode? body)
+    private static (string? Text, IotHubRefusal? Refusal) QueryText(JsonNode? body)
     {
         if (body is not JsonObject request)
-            return (null, IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, "The request body must be a JSON object like {\"query\":\"SELECT * FROM devices\"}."));
+            return (null, new IotHubRefusal(IotHubError.ArgumentInvalid, "The request body must be a JSON object like {\"query\":\"SELECT * FROM devices\"}."));
         var query = request["query"];
         if (query is null || query.GetValueKind() == JsonValueKind.Null)
-            return (null, IotHubErrorResponse.Result(IotHubError.ArgumentNull, "The request body has no query: send {\"query\":\"SELECT * FROM devices\"}."));
+            return (null, new IotHubRefusal(IotHubError.ArgumentNull, "The request body has no query: send {\"query\":\"SELECT * FROM devices\"}."));
         if (query.GetValueKind() != JsonValueKind.String)
-            return (null, IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, "query must be a string."));
+            return (null, new IotHubRefusal(IotHubError.ArgumentInvalid, "query must be a string."));
         return (query.GetValue<string>(), null);
     }
 

@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using IotHubJobs.Dispatch;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Query;
@@ -9,8 +10,8 @@ using Marten;
 namespace JobsApi.Queries;
 
 /// <summary>
-/// <c>GET /jobs/v2/query[?jobType=..][&amp;jobStatus=..]</c> (iothub-spec §2.4): a JSON array of JobResponse, oldest
-/// first (createdTime, then jobId) so pages are stable while new jobs arrive at the end.
+/// <c>GET /jobs/v2/query[?jobType=..][&amp;jobStatus=..]</c> (docs/iothub-api.md, "Jobs v2"): a JSON array of
+/// JobResponse, oldest first (createdTime, then jobId) so pages are stable while new jobs arrive at the end.
 /// </summary>
 public static class QueryJobs
 {
@@ -20,11 +21,11 @@ public static class QueryJobs
         TimeProvider clock, CancellationToken ct)
     {
         var (paging, pagingError) = QueryPaging.Read(request, acceptQueryParameters: true);
-        if (pagingError is not null) return pagingError;
+        if (pagingError is not null) return IotHubErrorResponse.Result(pagingError);
         var (type, typeError) = JobListFilter.Type(request.Query["jobType"].ToString());
-        if (typeError is not null) return typeError;
+        if (typeError is not null) return IotHubErrorResponse.Result(typeError);
         var (status, statusError) = JobListFilter.Status(request.Query["jobStatus"].ToString());
-        if (statusError is not null) return statusError;
+        if (statusError is not null) return IotHubErrorResponse.Result(statusError);
 
         // A wire value this service never produces (e.g. jobType=export, jobStatus=enqueued) is valid and lists nothing.
         if (type is JobListFilter.NeverProduced || status is JobListFilter.NeverProduced)

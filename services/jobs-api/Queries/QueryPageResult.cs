@@ -4,8 +4,9 @@ using JobsApi.Http;
 namespace JobsApi.Queries;
 
 /// <summary>
-/// One page of query results the way the SDKs read it (iothub-spec §4.6): a JSON array, <c>x-ms-item-type</c>
-/// always, and <c>x-ms-continuation</c> only when another page exists — an empty header makes the Node SDK loop forever.
+/// One page of query results the way the SDKs read it (docs/iothub-api.md, "Query paging"): a JSON array,
+/// <c>x-ms-item-type</c> always, and <c>x-ms-continuation</c> only when another page exists — an empty header makes the
+/// Node SDK loop forever.
 /// </summary>
 public sealed class QueryPageResult(string itemType, IReadOnlyList<string> itemsJson, string? continuation) : IResult
 {

@@ -5,7 +5,7 @@ using IotHubJobs.ServiceDefaults;
 namespace JobsApi.Queries;
 
 /// <summary>
-/// Page size and continuation of a query request (iothub-spec §2.4, §4.6). The SDKs send the headers
+/// Page size and continuation of a query request (docs/iothub-api.md, "Query paging"). The SDKs send the headers
 /// <c>x-ms-max-item-count</c> / <c>x-ms-continuation</c>; the jobs dev guide shows <c>pageSize</c> /
 /// <c>continuationToken</c> query parameters, so the job listing accepts those too.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed record QueryPaging(int PageSize, QueryContinuation? Continuation)
 
     public int Offset => (int)Math.Min(Continuation?.Offset ?? 0, int.MaxValue);
 
-    public static (QueryPaging? Paging, IResult? Error) Read(HttpRequest request, bool acceptQueryParameters)
+    public static (QueryPaging? Paging, IotHubRefusal? Refusal) Read(HttpRequest request, bool acceptQueryParameters)
     {
         var sizeText = Value(request.Headers[MaxItemCountHeader]) ?? (acceptQueryParameters ? Value(request.Query["pageSize"]) : null);
         var tokenText = Value(request.Headers[ContinuationHeader]) ?? (acceptQueryParameters ? Value(request.Query["continuationToken"]) : null);
@@ -49,6 +49,6 @@ public sealed record QueryPaging(int PageSize, QueryContinuation? Continuation)
     private static string? Value(Microsoft.Extensions.Primitives.StringValues values) =>
         values.Count == 0 || string.IsNullOrEmpty(values.ToString()) ? null : values.ToString();
 
-    private static (QueryPaging?, IResult?) Fail(string message) =>
-        (null, IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, message));
+    private static (QueryPaging?, IotHubRefusal?) Fail(string message) =>
+        (null, new IotHubRefusal(IotHubError.ArgumentInvalid, message));
 }

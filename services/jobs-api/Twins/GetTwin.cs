@@ -1,3 +1,4 @@
+using IotHubJobs.IotHubErrors;
 using IotHubJobs.Registry;
 using JobsApi.Devices;
 using JobsApi.Http;
@@ -10,6 +11,6 @@ public static class GetTwin
     public static async Task<IResult> Handle(string deviceId, DeviceRegistry registry, CancellationToken ct)
     {
         var device = await registry.FindAsync(deviceId, ct);
-        return device is null ? GetDevice.NotFound(deviceId) : ETags.Ok(device.Twin);
+        return device is null ? IotHubErrorResponse.Result(DeviceRefusals.NotFound(deviceId)) : ETags.Ok(device.Twin);
     }
 }

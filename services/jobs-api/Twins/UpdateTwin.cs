@@ -9,9 +9,10 @@ using JobsApi.Http;
 namespace JobsApi.Twins;
 
 /// <summary>
-/// <c>PATCH /twins/{id}</c> (merge tags and desired properties) and <c>PUT /twins/{id}</c> (replace them), iothub-spec §5.2.
-/// <c>If-Match</c> may be quoted or bare; <c>*</c> or no header at all means unconditional. The check, the change and the
-/// write happen under the twin's row lock, so two concurrent writers with the same etag cannot both win.
+/// <c>PATCH /twins/{id}</c> (merge tags and desired properties) and <c>PUT /twins/{id}</c> (replace them);
+/// docs/iothub-api.md, "Device twins". <c>If-Match</c> may be quoted or bare; <c>*</c> or no header at all means
+/// unconditional. The check, the change and the write happen under the twin's row lock, so two concurrent writers with
+/// the same etag cannot both win.
 /// </summary>
 public static class UpdateTwin
 {
@@ -25,7 +26,7 @@ public static class UpdateTwin
         TimeProvider clock, bool replace, CancellationToken ct)
     {
         var (body, invalid) = await RequestBody.ReadAsync(request, ct);
-        if (invalid is not null) return invalid;
+        if (invalid is not null) return IotHubErrorResponse.Result(invalid);
         if (!TwinPatchReader.TryRead(body, deviceId, out var patch, out var error))
             return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, error);
         var ifMatch = ETags.IfMatch(request) ?? "*";
@@ -33,17 +34,17 @@ public static class UpdateTwin
 
         var write = await store.UpdateAsync([deviceId], twins =>
         {
-            if (!twins.TryGet(deviceId, out var twin)) return TwinWrite.Refused(GetDevice.NotFound(deviceId));
+            if (!twins.TryGet(deviceId, out var twin)) return TwinWrite.Refused(DeviceRefusals.NotFound(deviceId));
             if (!ETags.Matches(ifMatch, (string?)twin["etag"]))
-                return TwinWrite.Refused(IotHubErrorResponse.Result(IotHubError.PreconditionFailed,
+                return TwinWrite.Refused(new IotHubRefusal(IotHubError.PreconditionFailed,
                     "The etag in the request does not match the etag of the existing twin."));
             var edit = replace ? TwinEditor.Replace(twin, patch, now) : TwinEditor.Patch(twin, patch, now);
-            if (edit.Error is not null) return TwinWrite.Refused(IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, edit.Error));
+            if (edit.Error is not null) return TwinWrite.Refused(new IotHubRefusal(IotHubError.ArgumentInvalid, edit.Error));
             if (edit.Changed) twins.Save(deviceId, edit.Twin);
             return TwinWrite.Applied(edit);
         }, ct);
 
-        if (write.Edit is not { } applied) return write.Failure!;
+        if (write.Edit is not { } applied) return IotHubErrorResponse.Result(write.Failure!);
         if (applied.DesiredChanged)
             await notifier.NotifyAsync([new DeviceDesiredProperties(deviceId, applied.DesiredValues().ToJsonString(), applied.DesiredVersion(), null)], ct);
         return ETags.Ok(applied.Twin);

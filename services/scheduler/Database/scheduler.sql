@@ -1,4 +1,5 @@
--- Durable start timers, fan-out cursors and execution deadlines (docs/architecture.md, decisions 2 and 3).
+-- Durable start timers, fan-out cursors and execution deadlines (docs/architecture.md, decisions 2 "Timers live in
+-- PostgreSQL" and 3 "Fan-out is a resumable cursor with its own outbox").
 -- Owned by the scheduler: no other component has SQL on this table. Idempotent: every replica runs it at start-up.
 create schema if not exists scheduler;
 create table if not exists scheduler.job_schedules (

@@ -35,8 +35,8 @@ public sealed record HostileCase(
     public sealed record Fill(string Repeat, int Count);
 
     /// <summary>
-    /// <see cref="ErrorCode"/>: a format-A error. <see cref="BulkErrorCode"/>: a bulk import's per-device refusal, answered as
-    /// <c>{"isSuccessful":false,"errors":[{"errorCode":...}]}</c> (iothub-spec §6.2).
+    /// <see cref="ErrorCode"/>: a format-A error. <see cref="BulkErrorCode"/>: a bulk import's per-device refusal,
+    /// answered as <c>{"isSuccessful":false,"errors":[{"errorCode":...}]}</c> (docs/iothub-api.md, "Device registry").
     /// </summary>
     public sealed record Expectation(int Status, string? ErrorCode, string? BulkErrorCode);
 

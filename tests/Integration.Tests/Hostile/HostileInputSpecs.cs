@@ -5,9 +5,9 @@ using Integration.Tests.Queries;
 namespace Integration.Tests.Hostile;
 
 /// <summary>
-/// Every request of the hostile corpus (hostile-requests.json) goes through the real HTTPS gateway and must get IoT Hub's
-/// answer: the HTTP status, the <c>iothub-errorcode</c> header and a format-A body (iothub-spec §9.1). Bad input must
-/// change nothing, so the database is compared before and after the whole corpus.
+/// Every request of the hostile corpus (hostile-requests.json) goes through the real HTTPS gateway and must get IoT
+/// Hub's answer: the HTTP status, the <c>iothub-errorcode</c> header and a format-A body (docs/iothub-api.md,
+/// "Errors"). Bad input must change nothing, so the database is compared before and after the whole corpus.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class HostileInputSpecs(SystemUnderTest system)

@@ -6,7 +6,8 @@ namespace Integration.Tests.Hostile;
 
 /// <summary>
 /// The Authorization header a corpus case sends, built from the name of its defect with the hub's real keys, so every
-/// defective token is wrong in exactly one way (iothub-spec §8.2). Null means "send no Authorization header".
+/// defective token is wrong in exactly one way (docs/iothub-api.md, "SAS tokens, policies and permissions"). Null means
+/// "send no Authorization header".
 /// </summary>
 public static class SasDefects
 {

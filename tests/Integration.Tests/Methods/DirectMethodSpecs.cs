@@ -7,7 +7,10 @@ using Integration.Tests.Queries;
 
 namespace Integration.Tests.Methods;
 
-/// <summary><c>POST /twins/{id}/methods</c> through the gateway, against device-sim's steerable devices (iothub-spec §7).</summary>
+/// <summary>
+/// <c>POST /twins/{id}/methods</c> through the gateway, against device-sim's steerable devices (docs/iothub-api.md,
+/// "Direct methods").
+/// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class DirectMethodSpecs(SystemUnderTest system)
 {
@@ -128,7 +131,9 @@ public sealed class DirectMethodSpecs(SystemUnderTest system)
     private Task<HubResponse> InvokeAsync(string deviceId, JsonObject body) =>
         system.Hub.PostAsync($"/twins/{Uri.EscapeDataString(deviceId)}/methods", body);
 
-    /// <summary>Format B: the Message property is itself JSON with the numeric code (iothub-spec §9.1).</summary>
+    /// <summary>
+    /// Format B: the Message property is itself JSON with the numeric code (docs/iothub-api.md, "Errors").
+    /// </summary>
     private static JsonNode AssertDirectMethodError(HubResponse response, HttpStatusCode status, string code, int number)
     {
         Assert.True(response.Status == status, $"expected {(int)status} but got {(int)response.Status}: {response.Text}");

@@ -6,7 +6,10 @@ using Integration.Tests.Jobs;
 
 namespace Integration.Tests.Queries;
 
-/// <summary><c>SELECT * FROM devices.jobs</c> after a small method job: records per iothub-spec §3.</summary>
+/// <summary>
+/// <c>SELECT * FROM devices.jobs</c> after a small method job: records as docs/iothub-api.md, "Device jobs", describes
+/// them.
+/// </summary>
 [Collection(SystemCollection.Name)]
 public sealed partial class DeviceJobQuerySpecs(SystemUnderTest system)
 {

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Scheduler.Schedules;
 
 /// <summary>Turns a relayed <see cref="JobCreated"/> into a durable start timer (idempotent per job id).</summary>
-public sealed class RecordJobSchedule(NpgsqlDataSource dataSource, SchedulerWakeUp wakeUp, TimeProvider clock) : IConsumer<JobCreated>
+public sealed class RecordJobScheduleConsumer(NpgsqlDataSource dataSource, SchedulerWakeUp wakeUp, TimeProvider clock) : IConsumer<JobCreated>
 {
     public async Task Consume(ConsumeContext<JobCreated> context)
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.DeviceTwins;
 using MassTransit;
+using IotHubJobs.Messaging;
 
 namespace JobsApi.Twins;
 
@@ -12,7 +13,7 @@ namespace JobsApi.Twins;
 /// Idempotent: a redelivered report holds values the twin already has, which changes nothing. Reports for deleted
 /// devices and reports that break the twin rules are dropped with a warning — a device cannot be answered here.
 /// </summary>
-public sealed class RecordReportedProperties(TwinStore store, TimeProvider clock, ILogger<RecordReportedProperties> logger)
+public sealed class RecordReportedPropertiesConsumer(TwinStore store, TimeProvider clock, ILogger<RecordReportedPropertiesConsumer> logger)
     : IConsumer<ReportedPropertiesReported>
 {
     public async Task Consume(ConsumeContext<ReportedPropertiesReported> context)
@@ -58,3 +59,9 @@ public sealed class RecordReportedProperties(TwinStore store, TimeProvider clock
         return null;
     }
 }
+
+/// <summary>
+/// Each message already carries a chunk of devices; a few in parallel keep PostgreSQL busy without piling up locks.
+/// </summary>
+public sealed class RecordReportedPropertiesConsumerDefinition() :
+    QueueDefinition<RecordReportedPropertiesConsumer>("record-reported-properties", prefetchCount: 16, concurrentMessageLimit: 4);

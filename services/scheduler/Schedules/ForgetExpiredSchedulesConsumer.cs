@@ -5,7 +5,7 @@ using Npgsql;
 namespace Scheduler.Schedules;
 
 /// <summary>Deletes the schedule rows (timer, fan-out cursor, deadline) of jobs whose history passed its retention.</summary>
-public sealed class ForgetExpiredSchedules(NpgsqlDataSource dataSource) : IConsumer<JobsExpired>
+public sealed class ForgetExpiredSchedulesConsumer(NpgsqlDataSource dataSource) : IConsumer<JobsExpired>
 {
     public async Task Consume(ConsumeContext<JobsExpired> context)
     {

@@ -9,7 +9,7 @@ namespace Scheduler.Schedules;
 /// Cancel stops a job's timer and dispatch under the schedule row's lock, so it is ordered against any fan-out
 /// chunk in flight; device jobs not yet claimed become <c>canceled</c>. Completion or failure just retires the row.
 /// </summary>
-public sealed class StopJobSchedule(NpgsqlDataSource dataSource, TimeProvider clock) :
+public sealed class StopJobScheduleConsumer(NpgsqlDataSource dataSource, TimeProvider clock) :
     IConsumer<JobCancelled>, IConsumer<JobCompleted>, IConsumer<JobFailed>
 {
     public async Task Consume(ConsumeContext<JobCancelled> context)

@@ -5,11 +5,12 @@ using MassTransit;
 namespace JobsApi.Jobs;
 
 /// <summary>
-/// Records device-job results in batches per job (docs/architecture.md, decision 5): one transaction appends one
+/// Records device-job results in batches per job (docs/architecture.md, decision 5
+/// "Results are recorded in batches, one writer per job at a time"): one transaction appends one
 /// <see cref="DeviceJobsCompleted"/> event holding only results not recorded before, records them in the ledger, and
 /// completes the job when nothing is left (<see cref="JobWriter"/>).
 /// </summary>
-public sealed class RecordDeviceResults(JobWriter writer, DeviceJobLedger ledger, TimeProvider clock, ILogger<RecordDeviceResults> logger)
+public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedger ledger, TimeProvider clock, ILogger<RecordDeviceResultsConsumer> logger)
     : IConsumer<Batch<DeviceJobsCompleted>>
 {
     public async Task Consume(ConsumeContext<Batch<DeviceJobsCompleted>> context)
@@ -34,12 +35,12 @@ public sealed class RecordDeviceResults(JobWriter writer, DeviceJobLedger ledger
     }
 }
 
-public sealed class RecordDeviceResultsDefinition : ConsumerDefinition<RecordDeviceResults>
+public sealed class RecordDeviceResultsConsumerDefinition : ConsumerDefinition<RecordDeviceResultsConsumer>
 {
     private const int MessageLimit = 50;
     private const int ConcurrencyLimit = 4;
 
-    public RecordDeviceResultsDefinition()
+    public RecordDeviceResultsConsumerDefinition()
     {
         Endpoint(e =>
         {
@@ -50,7 +51,7 @@ public sealed class RecordDeviceResultsDefinition : ConsumerDefinition<RecordDev
         });
     }
 
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<RecordDeviceResults> consumer, IRegistrationContext context)
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<RecordDeviceResultsConsumer> consumer, IRegistrationContext context)
     {
         consumer.Options<BatchOptions>(o => o
             .SetMessageLimit(MessageLimit)

@@ -1,16 +1,15 @@
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Dispatch;
+using IotHubJobs.IotHubErrors;
 using MassTransit;
 
 namespace JobsApi.Jobs;
 
 /// <summary>Appends the scheduler's facts about a job to its stream; each is idempotent under redelivery.</summary>
-public sealed class RecordJobProgress(JobWriter writer, DeviceJobLedger ledger, TimeProvider clock) :
+public sealed class RecordJobProgressConsumer(JobWriter writer, DeviceJobLedger ledger, TimeProvider clock) :
     IConsumer<JobScheduled>, IConsumer<JobStarted>, IConsumer<JobTargetsResolved>, IConsumer<JobDispatchCancelled>,
     IConsumer<JobFailed>, IConsumer<JobExecutionTimeElapsed>
 {
-    public const string TimeoutErrorCode = "JobTimeout";
-
     public Task Consume(ConsumeContext<JobScheduled> context) => Write(context.Message.JobId, context,
         job => Task.FromResult(job.Status == JobStatuses.Queued ? JobFacts.Just(context.Message) : null));
 
@@ -36,8 +35,8 @@ public sealed class RecordJobProgress(JobWriter writer, DeviceJobLedger ledger, 
     {
         if (job.FinalStatistics is not null) return null;
         var before = await ledger.CountAsync(job.Id, context.CancellationToken);
-        var fail = DeviceJobLedger.FailUnfinished(job.Id, clock.GetUtcNow(), TimeoutErrorCode,
-            "The job reached its maxExecutionTimeInSeconds before this device job finished.");
+        var fail = DeviceJobLedger.FailUnfinished(job.Id, clock.GetUtcNow(), DeviceOperationErrors.JobTimeout.Code,
+            DeviceOperationErrors.JobTimeout.Description);
         // A deadline that cut the fan-out short leaves the devices recorded so far as the target set.
         object[] events = job.DeviceCount is null
             ? [new JobTargetsResolved(job.Id, before.DeviceCount, context.Message.ElapsedAt), context.Message]

@@ -1,5 +1,6 @@
 using System.Security.Authentication;
 using Gateway.Auth;
+using IotHubJobs.Certificates;
 
 namespace Gateway.Tls;
 

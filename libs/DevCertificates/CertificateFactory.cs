@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Gateway.Tls;
+namespace IotHubJobs.Certificates;
 
 /// <summary>Makes the development CA and the server certificates it signs (RSA 2048, SHA-256).</summary>
 internal static class CertificateFactory

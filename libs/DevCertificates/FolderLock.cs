@@ -1,6 +1,6 @@
-namespace Gateway.Tls;
+namespace IotHubJobs.Certificates;
 
-/// <summary>An exclusive lock file, so two gateways starting together do not both create certificates.</summary>
+/// <summary>An exclusive lock file, so two processes starting together (gateway, device gateway) do not both create certificates.</summary>
 internal static class FolderLock
 {
     public static IDisposable Acquire(string path)

@@ -2,10 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Gateway.Tls;
+namespace IotHubJobs.Certificates;
 
 /// <summary>
-/// A private development CA and a server certificate it signed, kept in one folder:
+/// The hub's TLS identity, shared by the HTTPS gateway and the device gateway (MQTT): a private development CA and a server certificate it signed, kept in one folder:
 /// <c>ca.pem</c> (the certificate clients trust, e.g. NODE_EXTRA_CA_CERTS), <c>ca.key</c> (its key, mode 600),
 /// <c>server.pfx</c> (server certificate + key, mode 600). Made on first start, reused afterwards; the server
 /// certificate is remade when it nears expiry or lacks a required name (localhost, 127.0.0.1, ::1, the hub host).
@@ -93,7 +93,7 @@ public sealed class DevCertificates
     }
 
     /// <summary>
-    /// A folder the gateway creates holds private keys: mode 700 from the start. An existing folder (run.sh's, a
+    /// A folder the first process creates holds private keys: mode 700 from the start. An existing folder (run.sh's, a
     /// compose volume) keeps the mode its owner gave it; the key files inside are 600 either way.
     /// </summary>
     private static void CreateOwnerOnlyDirectory(string directory)

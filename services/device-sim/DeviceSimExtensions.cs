@@ -3,6 +3,7 @@ using DeviceSim.Devices;
 using DeviceSim.Methods;
 using DeviceSim.Twins;
 using IotHubJobs.Dispatch;
+using IotHubJobs.DeviceLayer;
 using IotHubJobs.Registry;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
@@ -19,10 +20,7 @@ public static class DeviceSimExtensions
             .AddSchema(typeof(DeviceSimExtensions).Assembly, "devicesim.sql");
         builder.Services.AddSingleton<DeviceRegistry>();
         builder.Services.AddSingleton<SimulatedDevices>();
-        builder.Services.AddSingleton<DeviceCallLog>();
-        builder.Services.AddSingleton<DeviceJobClaims>();
-        builder.Services.AddSingleton<SimulatedCalls>();
-        builder.Services.AddSingleton<ClaimedOutcomes>();
+        builder.Services.AddDeviceLayer<DeviceCallLog, SimulatedMethodRunner>(builder.Configuration["OTEL_SERVICE_NAME"] ?? "device-sim");
         builder.AddBus(x =>
         {
             x.AddConsumer<CallDeviceMethodsConsumer, CallDeviceMethodsConsumerDefinition>();

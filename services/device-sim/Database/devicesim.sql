@@ -1,7 +1,7 @@
 -- device-sim's own records, owned by device-sim (Methods/DeviceCallLog.cs): no other component has SQL on them.
 create schema if not exists devicesim;
 -- Every call device-sim received, recorded before it runs: a delivery of the same call id again runs nothing and is
--- answered from the recorded outcome (Methods/SimulatedCalls.cs).
+-- answered from the recorded outcome (libs/DeviceLayer/DeviceCalls.cs).
 create table if not exists devicesim.calls (
     call_id     uuid not null,
     device_id   text collate "C" not null,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IotHubJobs.Contracts.Devices;
+using IotHubJobs.DeviceLayer;
 using Npgsql;
 
 namespace DeviceSim.Methods;
@@ -11,7 +12,7 @@ namespace DeviceSim.Methods;
 /// again runs nothing. The second is what tests count: a device that ran twice has two rows there, whatever the first
 /// table merged.
 /// </summary>
-public sealed class DeviceCallLog(NpgsqlDataSource dataSource)
+public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
 {
     /// <summary>
     /// Records the calls not recorded before and, for those that reach their device, one execution each, in the

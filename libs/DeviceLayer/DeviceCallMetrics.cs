@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using IotHubJobs.ServiceDefaults;
 
-namespace DeviceSim.Methods;
+namespace IotHubJobs.DeviceLayer;
 
 /// <summary>Deliveries of a call id seen before (the broker delivered it again, or it was sent twice): answered, nothing run.</summary>
 public static class DeviceCallMetrics

@@ -2,7 +2,7 @@ using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.IotHubErrors;
 
-namespace DeviceSim.Methods;
+namespace IotHubJobs.DeviceLayer;
 
 /// <summary>A call's outcome as the device's result in its job, with IoT Hub's error codes and texts (docs/jobs.md).</summary>
 public static class JobMethodResult

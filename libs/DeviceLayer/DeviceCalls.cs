@@ -1,21 +1,22 @@
 using System.Collections.Concurrent;
-using DeviceSim.Devices;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Dispatch;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace DeviceSim.Methods;
+namespace IotHubJobs.DeviceLayer;
 
 /// <summary>
-/// Runs a request's method calls on the simulated devices, each at most once per call id: record, then run. The first
-/// delivery of a call id records it (<see cref="DeviceCallLog"/>) and runs it; a delivery of the same call id again —
-/// the broker redelivers what was not acknowledged — runs nothing: it waits for the run still going on in this process,
-/// or answers from the recorded outcome, or, when a run was cut short by a crash before its outcome was recorded,
-/// answers <see cref="DeviceMethodOutcomeKind.OutcomeUnknown"/>. A job's call first claims each device's pending device
-/// job in the same transaction, so a device canceled, timed out or already called for the job is not called.
+/// Runs a request's method calls on the devices a device layer holds, each at most once per call id: record, then run
+/// (docs/architecture.md, decision 4). The first delivery of a call id records it (<see cref="IDeviceCallLog"/>) and
+/// runs it (<see cref="IDeviceMethodRunner"/>); a delivery of the same call id again — the broker redelivers what was
+/// not acknowledged — runs nothing: it waits for the run still going on in this process, or answers from the recorded
+/// outcome, or, when a run was cut short by a crash before its outcome was recorded, answers
+/// <see cref="DeviceMethodOutcomeKind.OutcomeUnknown"/>. A job's call first claims each device's pending device job in
+/// the same transaction, so a device canceled, timed out or already called for the job is not called.
 /// </summary>
-public sealed class SimulatedCalls(NpgsqlDataSource dataSource, SimulatedDevices devices, DeviceCallLog log, DeviceJobClaims claims,
-    TimeProvider clock, ILogger<SimulatedCalls> logger)
+public sealed class DeviceCalls(NpgsqlDataSource dataSource, IDeviceMethodRunner runner, IDeviceCallLog log, DeviceJobClaims claims,
+    TimeProvider clock, ILogger<DeviceCalls> logger)
 {
     private static readonly TimeSpan OutcomePoll = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<Guid, Lazy<Task<CallRun>>> _running = new();
@@ -49,8 +50,7 @@ public sealed class SimulatedCalls(NpgsqlDataSource dataSource, SimulatedDevices
     // Not the delivery's token anywhere here: once a device runs, a dropped broker connection must not lose its answer.
     private async Task<CallRun> RunAsync(Guid callId, IReadOnlyList<DeviceMethodCall> calls, JobClaim? job, DateTimeOffset answerBy)
     {
-        var behaviour = await devices.LoadAsync(calls.Select(c => c.DeviceId).Distinct().ToList(), CancellationToken.None);
-        var reachable = calls.Where(c => SimulatedMethod.Reaches(Of(behaviour, c.DeviceId), c)).Select(c => c.DeviceId).ToHashSet(StringComparer.Ordinal);
+        var prepared = await runner.PrepareAsync(calls, CancellationToken.None);
 
         DeviceJobClaims.Claim? claim = null;
         HashSet<string> received;
@@ -64,12 +64,12 @@ public sealed class SimulatedCalls(NpgsqlDataSource dataSource, SimulatedDevices
                 var claimed = claim.DeviceIds.ToHashSet(StringComparer.Ordinal);
                 ours = calls.Where(c => claimed.Contains(c.DeviceId)).ToList();
             }
-            received = await log.RecordReceivedAsync(conn, tx, callId, ours, reachable, clock.GetUtcNow());
+            received = await log.RecordReceivedAsync(conn, tx, callId, ours, prepared.Reachable, clock.GetUtcNow());
             await tx.CommitAsync();
         }
 
         var fresh = calls.Where(c => received.Contains(c.DeviceId)).ToList();
-        var ran = await Task.WhenAll(fresh.Select(c => SimulatedMethod.AnswerAsync(c, Of(behaviour, c.DeviceId), clock)));
+        var ran = await Task.WhenAll(fresh.Select(prepared.RunAsync));
         await RecordOutcomesAsync(callId, ran);
         var again = await AnsweredBeforeAsync(callId, calls.Where(c => !received.Contains(c.DeviceId)).Select(c => c.DeviceId).ToList(), answerBy);
         return new CallRun([.. ran, .. again], claim);
@@ -105,7 +105,4 @@ public sealed class SimulatedCalls(NpgsqlDataSource dataSource, SimulatedDevices
         }
         return recorded.Select(r => r.Value ?? new DeviceMethodOutcome(r.Key, DeviceMethodOutcomeKind.OutcomeUnknown, null, null)).ToList();
     }
-
-    private static SimulatedBehaviour Of(Dictionary<string, SimulatedBehaviour> behaviour, string deviceId) =>
-        behaviour.GetValueOrDefault(deviceId, SimulatedBehaviour.Unregistered);
 }

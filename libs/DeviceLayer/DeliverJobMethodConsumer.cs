@@ -3,8 +3,10 @@ using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Dispatch;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
-namespace DeviceSim.Methods;
+namespace IotHubJobs.DeviceLayer;
 
 /// <summary>
 /// Runs a job's method on the devices whose pending device jobs this delivery claims, once per call id, and reports
@@ -13,12 +15,12 @@ namespace DeviceSim.Methods;
 /// delivery itself is lost with its broker connection, this consumer stops: the broker delivers the request again, and
 /// that delivery answers from the run in progress or from the recorded outcomes, running nothing twice.
 /// </summary>
-public sealed class DeliverJobMethodConsumer(SimulatedCalls calls, ClaimedOutcomes report, IBus bus, TimeProvider clock,
-    IConfiguration configuration, ILogger<DeliverJobMethodConsumer> logger) : IConsumer<DeliverJobMethod>
+public sealed class DeliverJobMethodConsumer(DeviceCalls calls, ClaimedOutcomes report, IBus bus, TimeProvider clock,
+    DeviceLayerInstance instance, IConfiguration configuration, ILogger<DeliverJobMethodConsumer> logger) : IConsumer<DeliverJobMethod>
 {
     /// <summary>How long a claim outlives the calls' own timeouts before jobs-api treats its outcomes as lost.</summary>
     private readonly TimeSpan _claimGrace = TimeSpan.FromSeconds(configuration.GetValue("Dispatch:ClaimGraceSeconds", 30.0));
-    private readonly string _instance = configuration["OTEL_SERVICE_NAME"] ?? "device-sim";
+    private readonly string _instance = instance.Name;
 
     public async Task Consume(ConsumeContext<DeliverJobMethod> context)
     {
@@ -32,7 +34,7 @@ public sealed class DeliverJobMethodConsumer(SimulatedCalls calls, ClaimedOutcom
         var deviceCalls = delivery.DeviceIds.Select(id => new DeviceMethodCall(id, method.MethodName, method.PayloadJson,
             method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds, delivery.JobId)).ToList();
         var answerBy = clock.GetUtcNow() + lease;
-        var run = await calls.RunOnceAsync(delivery.CallId, deviceCalls, new SimulatedCalls.JobClaim(delivery.JobId, _instance, lease), answerBy);
+        var run = await calls.RunOnceAsync(delivery.CallId, deviceCalls, new DeviceCalls.JobClaim(delivery.JobId, _instance, lease), answerBy);
         activity?.SetTag("iothub.device_count", run.Outcomes.Count);
         if (run.Outcomes.Count == 0) return;
 
@@ -57,6 +59,3 @@ public sealed class DeliverJobMethodConsumer(SimulatedCalls calls, ClaimedOutcom
         }
     }
 }
-
-/// <summary>The same queue as direct calls: device-sim holds the simulated devices' connections, and every call to them goes there.</summary>
-public sealed class DeliverJobMethodConsumerDefinition() : SimulatedDevicesQueueDefinition<DeliverJobMethodConsumer>;

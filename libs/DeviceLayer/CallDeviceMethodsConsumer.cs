@@ -2,14 +2,17 @@ using IotHubJobs.Dispatch;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 
-namespace DeviceSim.Methods;
+namespace IotHubJobs.DeviceLayer;
 
 /// <summary>
 /// Answers direct-method calls made outside jobs (<c>POST /twins/{id}/methods</c>): runs them once per call id and sends
-/// the outcomes to the caller's reply queue, again while the broker is away, for as long as the caller waits.
+/// the outcomes to the caller's reply queue, again while the broker is away, for as long as the caller waits. Each
+/// device layer puts it on the queue its callers send to (device-sim: SimulatedDevicesQueueDefinition; device-gateway:
+/// its instance queue).
 /// </summary>
-public sealed class CallDeviceMethodsConsumer(SimulatedCalls calls, TimeProvider clock, ILogger<CallDeviceMethodsConsumer> logger)
+public sealed class CallDeviceMethodsConsumer(DeviceCalls calls, TimeProvider clock, ILogger<CallDeviceMethodsConsumer> logger)
     : IConsumer<CallDeviceMethods>
 {
     public async Task Consume(ConsumeContext<CallDeviceMethods> context)
@@ -37,5 +40,3 @@ public sealed class CallDeviceMethodsConsumer(SimulatedCalls calls, TimeProvider
         }
     }
 }
-
-public sealed class CallDeviceMethodsConsumerDefinition() : SimulatedDevicesQueueDefinition<CallDeviceMethodsConsumer>;

@@ -1,0 +1,19 @@
+using DeviceSim.Devices;
+using IotHubJobs.Contracts.Devices;
+using IotHubJobs.DeviceLayer;
+
+namespace DeviceSim.Methods;
+
+/// <summary>device-sim's step of a call: the simulated device answers as its twin tags steer it (<see cref="SimulatedMethod"/>).</summary>
+public sealed class SimulatedMethodRunner(SimulatedDevices devices, TimeProvider clock) : IDeviceMethodRunner
+{
+    public async Task<PreparedCalls> PrepareAsync(IReadOnlyList<DeviceMethodCall> calls, CancellationToken ct)
+    {
+        var behaviour = await devices.LoadAsync(calls.Select(c => c.DeviceId).Distinct().ToList(), ct);
+        var reachable = calls.Where(c => SimulatedMethod.Reaches(Of(behaviour, c.DeviceId), c)).Select(c => c.DeviceId).ToHashSet(StringComparer.Ordinal);
+        return new PreparedCalls(reachable, call => SimulatedMethod.AnswerAsync(call, Of(behaviour, call.DeviceId), clock));
+    }
+
+    private static SimulatedBehaviour Of(Dictionary<string, SimulatedBehaviour> behaviour, string deviceId) =>
+        behaviour.GetValueOrDefault(deviceId, SimulatedBehaviour.Unregistered);
+}

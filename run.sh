@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole hub on this machine without a Docker engine:
 # private PostgreSQL + RabbitMQ (from the OS packages, installed when missing) under .local/,
-# then gateway, jobs-api, scheduler, executors and device-sim as processes.
+# then gateway, jobs-api, scheduler, executors, device-sim and device-gateway as processes.
 #
 #   ./run.sh                 build, start, wait until healthy, run until Ctrl-C (stops it all)
 #   ./run.sh --detach        same, but return once healthy and leave it running
@@ -119,12 +119,27 @@ done
 start_service device-sim "$DLL_DEVICE_SIM" "$IOTHUB_DEVICE_SIM_PORT" \
   "ASPNETCORE_URLS=http://127.0.0.1:$IOTHUB_DEVICE_SIM_PORT"
 HEALTH+=("device-sim:$IOTHUB_DEVICE_SIM_PORT")
+# An older build (IOTHUB_BUILD_ROOT, ./bench.sh --compare) may predate the device gateway: it then runs without one.
+if [ -n "${IOTHUB_BUILD_ROOT:-}" ] && [ ! -f "$DLL_DEVICE_GATEWAY" ]; then
+  log "no device-gateway in $IOTHUB_BUILD_ROOT: starting without it"
+else
+  if port_in_use "$HUB_MQTT_PORT"; then die "device-gateway: MQTT port $HUB_MQTT_PORT is already in use by another program"; fi
+  start_service device-gateway "$DLL_DEVICE_GATEWAY" "$IOTHUB_DEVICE_GATEWAY_PORT" \
+    "ASPNETCORE_URLS=http://127.0.0.1:$IOTHUB_DEVICE_GATEWAY_PORT" \
+    "DeviceGateway__MqttPort=$HUB_MQTT_PORT" \
+    "DeviceGateway__InstanceId=device-gateway-1" \
+    "DeviceGateway__CertificateDirectory=$CERT_DIR" \
+    "IotHub__HostName=localhost" \
+    "IotHub__PoliciesFile=$POLICIES_FILE"
+  HEALTH+=("device-gateway:$IOTHUB_DEVICE_GATEWAY_PORT")
+fi
 start_service gateway "$DLL_GATEWAY" "$HUB_HTTPS_PORT" \
   "ASPNETCORE_URLS=https://0.0.0.0:$HUB_HTTPS_PORT" \
   "IotHub__HostName=localhost" \
   "IotHub__PoliciesFile=$POLICIES_FILE" \
   "Gateway__CertificateDirectory=$CERT_DIR" \
-  "ReverseProxy__Clusters__jobs-api__Destinations__primary__Address=http://127.0.0.1:$IOTHUB_JOBS_API_PORT/"
+  "ReverseProxy__Clusters__jobs-api__Destinations__primary__Address=http://127.0.0.1:$IOTHUB_JOBS_API_PORT/" \
+  "ReverseProxy__Clusters__device-gateway__Destinations__primary__Address=http://127.0.0.1:$IOTHUB_DEVICE_GATEWAY_PORT/"
 HEALTH+=("gateway:$HUB_HTTPS_PORT")
 wait_healthy "${HEALTH[@]}"
 
@@ -134,6 +149,7 @@ cat <<EOF
 
 IoT hub is running.
   Hub URL:            https://localhost:$HUB_HTTPS_PORT   (CA certificate: $CA_PATH)
+  Devices (MQTT):     mqtts://localhost:$HUB_MQTT_PORT, wss://localhost:$HUB_HTTPS_PORT/\$iothub/websocket
   Connection string:  $(shown_connection_string)
   Settings written to $IOTHUB_LOCAL_DIR/hub.env; logs in $LOG_DIR
 EOF

@@ -5,6 +5,8 @@
 # Ports (environment, optional; IOTHUB_PORT_OFFSET=N shifts every default by N):
 #   IOTHUB_JOBS_API_PORT (5101)  IOTHUB_SCHEDULER_PORT (5102)  IOTHUB_EXECUTOR_PORT (5103)
 #   IOTHUB_EXECUTOR2_PORT (5104) IOTHUB_DEVICE_SIM_PORT (5105) HUB_HTTPS_PORT (8443)
+#   IOTHUB_DEVICE_GATEWAY_PORT (5106, its internal HTTP: health, metrics, WebSocket behind the gateway)
+#   HUB_MQTT_PORT (8883: MQTT over TLS for devices)
 #   IOTHUB_EXECUTOR_EXTRA_PORT_BASE (5110: executor-3 gets 5110, executor-4 5111, ...)
 #   IOTHUB_START_TIMEOUT seconds to wait for /health/ready (default 240)
 # Build output (optional):
@@ -18,6 +20,8 @@ services_init() {
   IOTHUB_EXECUTOR_PORT="${IOTHUB_EXECUTOR_PORT:-$((5103 + o))}"
   IOTHUB_EXECUTOR2_PORT="${IOTHUB_EXECUTOR2_PORT:-$((IOTHUB_EXECUTOR_PORT + 1))}"
   IOTHUB_DEVICE_SIM_PORT="${IOTHUB_DEVICE_SIM_PORT:-$((5105 + o))}"
+  IOTHUB_DEVICE_GATEWAY_PORT="${IOTHUB_DEVICE_GATEWAY_PORT:-$((5106 + o))}"
+  HUB_MQTT_PORT="${HUB_MQTT_PORT:-$((8883 + o))}"
   IOTHUB_EXECUTOR_EXTRA_PORT_BASE="${IOTHUB_EXECUTOR_EXTRA_PORT_BASE:-$((5110 + o))}"
   HUB_HTTPS_PORT="${HUB_HTTPS_PORT:-$((8443 + o))}"
   IOTHUB_START_TIMEOUT="${IOTHUB_START_TIMEOUT:-240}"
@@ -29,6 +33,7 @@ services_init() {
   DLL_SCHEDULER="$build_root/services/scheduler/bin/$BIN_CFG/net10.0/Scheduler.dll"
   DLL_EXECUTOR="$build_root/services/executor/bin/$BIN_CFG/net10.0/Executor.dll"
   DLL_DEVICE_SIM="$build_root/services/device-sim/bin/$BIN_CFG/net10.0/DeviceSim.dll"
+  DLL_DEVICE_GATEWAY="$build_root/services/device-gateway/bin/$BIN_CFG/net10.0/DeviceGateway.dll"
   DLL_GATEWAY="$build_root/gateway/bin/$BIN_CFG/net10.0/Gateway.dll"
 }
 
@@ -70,14 +75,14 @@ ensure_key_folders() {
   chmod 700 "$CERT_DIR"
 }
 
-# hub.env (600): the owner connection string — it holds a key — and where to find the gateway's CA.
+# hub.env (600): the owner connection string — it holds a key —, where to find the gateway's CA, and the MQTT port of devices.
 # Sets CONN and CA_PATH for the caller's banner.
 write_hub_env() {
   CA_PATH="$CERT_DIR/ca.pem"
   case "$CA_PATH" in "$IOTHUB_REPO_ROOT"/*) CA_PATH="${CA_PATH#"$IOTHUB_REPO_ROOT"/}" ;; esac
   CONN="HostName=localhost:$HUB_HTTPS_PORT;SharedAccessKeyName=iothubowner;SharedAccessKey=$(owner_key)"
-  (umask 077; printf 'IOTHUB_CONNECTION_STRING=%s\nHUB_URL=%s\nHUB_CA_CERT=%s\n' \
-     "$CONN" "https://localhost:$HUB_HTTPS_PORT" "$CA_PATH" > "$IOTHUB_LOCAL_DIR/hub.env.tmp")
+  (umask 077; printf 'IOTHUB_CONNECTION_STRING=%s\nHUB_URL=%s\nHUB_CA_CERT=%s\nHUB_MQTT_PORT=%s\n' \
+     "$CONN" "https://localhost:$HUB_HTTPS_PORT" "$CA_PATH" "$HUB_MQTT_PORT" > "$IOTHUB_LOCAL_DIR/hub.env.tmp")
   chmod 600 "$IOTHUB_LOCAL_DIR/hub.env.tmp"
   mv -f "$IOTHUB_LOCAL_DIR/hub.env.tmp" "$IOTHUB_LOCAL_DIR/hub.env"
 }

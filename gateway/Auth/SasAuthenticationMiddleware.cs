@@ -1,4 +1,5 @@
 using IotHubJobs.IotHubErrors;
+using Gateway.Devices;
 using Gateway.Proxy;
 using Gateway.Routing;
 using IotHubJobs.Security;
@@ -8,7 +9,8 @@ using Microsoft.Net.Http.Headers;
 namespace Gateway.Auth;
 
 /// <summary>
-/// Every request except the gateway's own health and metrics endpoints must carry a valid
+/// Every request except the gateway's own health and metrics endpoints and device connections (MQTT over WebSocket,
+/// authenticated at its CONNECT by the device gateway, Devices/DeviceWebSocket.cs) must carry a valid
 /// <c>SharedAccessSignature</c> of a policy with the right the request needs. Refusals are 401
 /// IotHubUnauthorizedAccess; neither the header nor any key or signature is ever logged. A valid token for a method
 /// and path that name no operation gets 404 (<see cref="UnknownOperation"/>): authentication comes first.
@@ -21,7 +23,7 @@ public sealed class SasAuthenticationMiddleware(
     {
         var request = context.Request;
         request.Headers.Remove(SasAuthentication.PolicyHeader); // never trust a client's claim
-        if (!context.IsProxied())
+        if (!context.IsProxied() || context.IsDeviceConnection())
         {
             await next(context);
             return;

@@ -1,4 +1,5 @@
 using IotHubJobs.IotHubErrors;
+using Gateway.Devices;
 using Gateway.Proxy;
 using IotHubJobs.ServiceDefaults;
 using Microsoft.AspNetCore.Http.Features;
@@ -26,7 +27,7 @@ public static class RequestLimits
 
     public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (!context.IsProxied())
+        if (!context.IsProxied() || context.IsDeviceConnection())
         {
             await next(context);
             return;

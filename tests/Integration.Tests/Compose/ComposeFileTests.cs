@@ -14,7 +14,7 @@ public sealed class ComposeFileTests
     private static readonly YamlMappingNode Services = Map(ComposeRoot, "services")
         ?? throw new InvalidOperationException("compose.yaml has no services");
 
-    private static readonly string[] DotnetServices = ["gateway", "jobs-api", "scheduler", "executor", "device-sim"];
+    private static readonly string[] DotnetServices = ["gateway", "jobs-api", "scheduler", "executor", "device-sim", "device-gateway"];
 
     [Fact]
     public void The_hub_consists_of_the_expected_services()
@@ -104,7 +104,7 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public void Only_the_gateway_and_the_jaeger_ui_publish_ports()
+    public void Only_the_gateway_the_device_gateways_mqtt_port_and_the_jaeger_ui_publish_ports()
     {
         foreach (var (name, service) in AllServices())
         {
@@ -118,8 +118,11 @@ public sealed class ComposeFileTests
                 case "jaeger":
                     Assert.Equal(new[] { 16686 }, targets);
                     break;
+                case "device-gateway":
+                    Assert.Equal(new[] { int.Parse(EnvOf(service)["DeviceGateway__MqttPort"]) }, targets);
+                    break;
                 default:
-                    Assert.Fail($"{name} publishes ports {string.Join(",", targets)}; only the gateway faces users");
+                    Assert.Fail($"{name} publishes ports {string.Join(",", targets)}; only the gateway (and the devices' MQTT port) faces users");
                     break;
             }
         }

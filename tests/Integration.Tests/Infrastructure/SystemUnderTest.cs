@@ -7,7 +7,7 @@ using Npgsql;
 namespace Integration.Tests.Infrastructure;
 
 /// <summary>
-/// The whole system as real processes (gateway, jobs-api, scheduler, two executors, device-sim) on real PostgreSQL
+/// The whole system as real processes (gateway, jobs-api, scheduler, two executors, device-sim, device-gateway) on real PostgreSQL
 /// and RabbitMQ, started once per test run against a fresh database. Tests talk to it only through the gateway,
 /// and look into the database only to prove what the API cannot show (e.g. how often a device ran a method).
 /// </summary>
@@ -42,7 +42,7 @@ public class SystemUnderTest : IAsyncLifetime
         Database = NpgsqlDataSource.Create(DatabaseConnectionString);
         PolicyKeys = WritePolicies(Path.Combine(RunDirectory, "policies.json"));
 
-        var ports = Enumerable.Range(0, 8).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 10).Select(_ => FreePort()).ToArray();
         Traces.Start(ports[7]);
         var jobsApiUrl = $"http://127.0.0.1:{ports[0]}";
         var common = new Dictionary<string, string>
@@ -60,7 +60,11 @@ public class SystemUnderTest : IAsyncLifetime
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "60000",
+            // Quick enough that a spec sees a killed device gateway's devices cleared within seconds.
+            ["Presence__HeartbeatSeconds"] = "1",
+            ["Presence__StaleAfterSeconds"] = "4",
         };
+        _common = common;
         Add("jobs-api", "services/jobs-api/JobsApi.dll", common, jobsApiUrl);
         Add("scheduler-1", "services/scheduler/Scheduler.dll", common, $"http://127.0.0.1:{ports[1]}");
         Add("scheduler-2", "services/scheduler/Scheduler.dll", common, $"http://127.0.0.1:{ports[6]}");
@@ -68,16 +72,54 @@ public class SystemUnderTest : IAsyncLifetime
         Add("executor-2", "services/executor/Executor.dll", common, $"http://127.0.0.1:{ports[3]}", ("Executor__InstanceId", "executor-2"));
         Add("device-sim", "services/device-sim/DeviceSim.dll", common, $"http://127.0.0.1:{ports[4]}");
         var certs = Path.Combine(RunDirectory, "certs");
+        CertificateDirectory = certs;
+        DeviceGatewayUrl = $"http://127.0.0.1:{ports[8]}";
+        MqttPort = ports[9];
+        AddDeviceGateway("device-gateway", ports[8], ports[9]);
         Add("gateway", "gateway/Gateway.dll", common, $"https://127.0.0.1:{ports[5]}",
             ("IotHub__HostName", "localhost"),
             ("IotHub__PoliciesFile", Path.Combine(RunDirectory, "policies.json")),
             ("Gateway__CertificateDirectory", certs),
-            ("ReverseProxy__Clusters__jobs-api__Destinations__primary__Address", jobsApiUrl + "/"));
+            ("ReverseProxy__Clusters__jobs-api__Destinations__primary__Address", jobsApiUrl + "/"),
+            ("ReverseProxy__Clusters__device-gateway__Destinations__primary__Address", DeviceGatewayUrl + "/"));
 
         foreach (var service in _services.Values) service.Start();
         await Task.WhenAll(_services.Keys.Select(WaitUntilReadyAsync));
         Hub = new HubClient(new Uri($"https://localhost:{ports[5]}"), Path.Combine(certs, "ca.pem"), "localhost", "iothubowner", PolicyKeys["iothubowner"]);
     }
+
+    /// <summary>Where the gateway and the device gateway keep the development CA (<c>ca.pem</c>) devices trust.</summary>
+    public string CertificateDirectory { get; private set; } = "";
+    /// <summary>The device gateway's MQTT-over-TLS port (the instance named <c>device-gateway</c>).</summary>
+    public int MqttPort { get; private set; }
+    public string DeviceGatewayUrl { get; private set; } = "";
+    public int GatewayPort => new Uri(_urls["gateway"]).Port;
+    private Dictionary<string, string> _common = new();
+
+    /// <summary>
+    /// Another device-gateway instance (instance id = <paramref name="name"/>) on ports of its own, started and ready;
+    /// its MQTT port is returned. Stopped with the system, or earlier by the spec (kill -9 through <see cref="Services"/>).
+    /// </summary>
+    public async Task<int> StartDeviceGatewayAsync(string name)
+    {
+        var (http, mqtt) = (FreePort(), FreePort());
+        AddDeviceGateway(name, http, mqtt);
+        _services[name].Start();
+        await WaitUntilReadyAsync(name);
+        return mqtt;
+    }
+
+    private void AddDeviceGateway(string name, int httpPort, int mqttPort) =>
+        Add(name, "services/device-gateway/DeviceGateway.dll", _common, $"http://127.0.0.1:{httpPort}",
+            ("DeviceGateway__InstanceId", name),
+            ("DeviceGateway__MqttPort", mqttPort.ToString()),
+            ("DeviceGateway__CertificateDirectory", Path.Combine(RunDirectory, "certs")),
+            ("DeviceGateway__ActivityFlushSeconds", "1"),
+            // The connect-flood spec floods from 127.0.0.1, like every other spec's device: a limit it reaches quickly.
+            ("DeviceGateway__Limits__ConnectsPerSecondPerAddress", "40"),
+            ("DeviceGateway__Limits__PublishesPerSecond", "50"),
+            ("IotHub__HostName", "localhost"),
+            ("IotHub__PoliciesFile", Path.Combine(RunDirectory, "policies.json")));
 
     public async Task DisposeAsync()
     {

@@ -5,7 +5,7 @@ using MassTransit;
 namespace Integration.Tests.Jobs;
 
 /// <summary>
-/// Talks to device-sim directly over the system's broker, the way jobs-api does for a direct method: sends call
+/// Talks to a device layer (device-sim, or a device-gateway instance) directly over the system's broker, the way jobs-api does for a direct method: sends call
 /// requests to its queue (the same message twice, when a spec plays the broker delivering it again) and collects the
 /// answers on a reply queue of its own.
 /// </summary>
@@ -34,8 +34,11 @@ public sealed class DeviceLayerCaller : IAsyncDisposable
         return new DeviceLayerCaller(bus, replies, replyQueue);
     }
 
-    public async Task SendAsync(CallDeviceMethods request) =>
-        await (await _bus.GetSendEndpoint(new Uri($"queue:{DeviceLayerQueues.SimulatedDevices}"))).Send(request);
+    public Task SendAsync(CallDeviceMethods request) => SendAsync(request, DeviceLayerQueues.SimulatedDevices);
+
+    /// <summary>To another device layer's queue, e.g. a device-gateway instance's (<c>device-gateway-{instance}</c>).</summary>
+    public async Task SendAsync(CallDeviceMethods request, string queue) =>
+        await (await _bus.GetSendEndpoint(new Uri($"queue:{queue}"))).Send(request);
 
     public async Task<DeviceMethodsCalled> NextReplyAsync()
     {

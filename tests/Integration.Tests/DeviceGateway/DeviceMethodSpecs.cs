@@ -57,7 +57,7 @@ public sealed class DeviceMethodSpecs(SystemUnderTest system) : IAsyncLifetime
         var request = await client.NextAsync("$iothub/methods/POST/ping/");
         Assert.Equal("null", MqttDevice.Body(request));
         var rid = request.Topic[(request.Topic.IndexOf("?$rid=", StringComparison.Ordinal) + 6)..];
-        await client.PublishAsync($"$iothub/methods/res/200/?$rid={rid}", null);
+        await client.PublishAsync($"$iothub/methods/res/200/?$rid={rid}", (string?)null);
         var outcome = await call;
         Assert.Equal(200, outcome.Status);
         Assert.Null(outcome.PayloadJson);

@@ -6,7 +6,7 @@ using MassTransit;
 namespace JobsApi.Jobs;
 
 /// <summary>Appends the scheduler's facts about a job to its stream; each is idempotent under redelivery.</summary>
-public sealed class RecordJobProgressConsumer(JobWriter writer, DeviceJobLedger ledger, TimeProvider clock) :
+public sealed class RecordJobProgressConsumer(JobWriter writer, DeviceJobLedger ledger, TimeProvider clock, ILogger<RecordJobProgressConsumer> logger) :
     IConsumer<JobScheduled>, IConsumer<JobStarted>, IConsumer<JobTargetsResolved>, IConsumer<JobDispatchCancelled>,
     IConsumer<JobFailed>, IConsumer<JobExecutionTimeElapsed>
 {
@@ -14,8 +14,12 @@ public sealed class RecordJobProgressConsumer(JobWriter writer, DeviceJobLedger 
         job => Task.FromResult(job.Status == JobStatuses.Queued ? JobFacts.Just(context.Message) : null));
 
     /// <summary>The target set may already be resolved: the two facts can arrive in either order.</summary>
-    public Task Consume(ConsumeContext<JobStarted> context) => Write(context.Message.JobId, context,
-        async job => job.StartedAt is null ? new JobFacts([context.Message], [], await ledger.CountAsync(job.Id, context.CancellationToken)) : null);
+    public async Task Consume(ConsumeContext<JobStarted> context)
+    {
+        var started = await Write(context.Message.JobId, context,
+            async job => job.StartedAt is null ? new JobFacts([context.Message], [], await ledger.CountAsync(job.Id, context.CancellationToken)) : null);
+        if (started is not null) logger.LogInformation("Job {JobId} started at {StartedAt:O}", started.Id, context.Message.StartedAt);
+    }
 
     public Task Consume(ConsumeContext<JobTargetsResolved> context) => Write(context.Message.JobId, context,
         async job => job.DeviceCount is null ? new JobFacts([context.Message], [], await ledger.CountAsync(job.Id, context.CancellationToken)) : null);
@@ -44,6 +48,6 @@ public sealed class RecordJobProgressConsumer(JobWriter writer, DeviceJobLedger 
         return new JobFacts(events, [fail], DeviceJobCounts.AfterFailingUnfinished(before));
     });
 
-    private Task Write(string jobId, ConsumeContext context, Func<JobStatus, Task<JobFacts?>> decide) =>
+    private Task<JobStatus?> Write(string jobId, ConsumeContext context, Func<JobStatus, Task<JobFacts?>> decide) =>
         writer.WriteAsync(jobId, decide, context.CancellationToken);
 }

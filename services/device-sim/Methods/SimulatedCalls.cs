@@ -107,5 +107,5 @@ public sealed class SimulatedCalls(NpgsqlDataSource dataSource, SimulatedDevices
     }
 
     private static SimulatedBehaviour Of(Dictionary<string, SimulatedBehaviour> behaviour, string deviceId) =>
-        behaviour.GetValueOrDefault(deviceId, SimulatedBehaviour.Unregistered);
+        behaviour.GetValueOrDefault(deviceId, SimulatedBehaviour.NotSimulated);
 }

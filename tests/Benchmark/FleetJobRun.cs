@@ -48,7 +48,7 @@ public sealed class FleetJobRun(BenchOptions options)
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (chunk, _) =>
             await hub.SendAsync(HttpMethod.Post, "/devices", new JsonArray(chunk.Select(id => (JsonNode)new JsonObject
             {
-                ["id"] = id, ["importMode"] = "create", ["tags"] = new JsonObject { ["bench"] = run },
+                ["id"] = id, ["importMode"] = "create", ["tags"] = new JsonObject { ["bench"] = run, ["sim"] = new JsonObject() },
             }).ToArray())));
     }
 

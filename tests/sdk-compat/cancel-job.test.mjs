@@ -2,13 +2,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  registry, jobClient, uniqueId, deviceIds, addDevices, removeDevices, deviceIdIn, eventually, sleep,
+  registry, jobClient, uniqueId, deviceIds, addSimulatedDevices, removeDevices, deviceIdIn, eventually, sleep,
 } from './support/hub.mjs';
 
 const reg = registry();
 const jobs = jobClient();
 const ids = deviceIds('cancel', 2);
-before(() => addDevices(reg, ids));
+before(() => addSimulatedDevices(reg, ids));
 after(() => removeDevices(reg, ids));
 
 const WAITING = ['queued', 'scheduled'];

@@ -1,12 +1,12 @@
 // Direct methods through Client.invokeDeviceMethod (POST /twins/{id}/methods over HTTPS).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serviceClient, registry, deviceIds, addDevices, removeDevices } from './support/hub.mjs';
+import { serviceClient, registry, deviceIds, addSimulatedDevices, removeDevices } from './support/hub.mjs';
 
 const reg = registry();
 const [device] = deviceIds('method', 1);
 const client = serviceClient(); // invokeDeviceMethod uses HTTPS only
-before(() => addDevices(reg, [device]));
+before(() => addSimulatedDevices(reg, [device]));
 after(() => removeDevices(reg, [device]));
 
 test('invokeDeviceMethod reboot answers the device status 200 and its payload', { timeout: 60_000 }, async () => {

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  registry, jobClient, uniqueId, deviceIds, addDevices, removeDevices, deviceIdIn, waitForJobEnd, allPages,
+  registry, jobClient, uniqueId, deviceIds, addSimulatedDevices, removeDevices, deviceIdIn, waitForJobEnd, allPages,
   eventually,
 } from './support/hub.mjs';
 
@@ -13,7 +13,7 @@ const jobId = uniqueId('listed-job');
 const PAGE = 3;
 
 before(async () => {
-  await addDevices(reg, ids);
+  await addSimulatedDevices(reg, ids);
   await jobs.scheduleDeviceMethod(jobId, deviceIdIn(ids), { methodName: 'reboot', payload: {}, responseTimeoutInSeconds: 30 });
 });
 after(() => removeDevices(reg, ids));

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  registry, jobClient, uniqueId, deviceIds, addDevices, removeDevices, deviceIdIn, waitForJobEnd, allPages,
+  registry, jobClient, uniqueId, deviceIds, addSimulatedDevices, removeDevices, deviceIdIn, waitForJobEnd, allPages,
   assertCompletedWithExactStatistics,
 } from './support/hub.mjs';
 
@@ -11,7 +11,7 @@ const jobs = jobClient();
 const ids = deviceIds('mjob', 5);
 const jobId = uniqueId('method-job');
 
-before(() => addDevices(reg, ids));
+before(() => addSimulatedDevices(reg, ids));
 after(() => removeDevices(reg, ids));
 
 test('scheduleDeviceMethod (reboot) is accepted and answers with the job id, type and a queued status', async () => {
@@ -63,7 +63,7 @@ test('devices.jobs can be read in pages of 2', async () => {
 
 test('three method jobs started together each reach completed with exact statistics', { timeout: 180_000 }, async () => {
   const groups = [deviceIds('mjob-a', 3), deviceIds('mjob-b', 4), deviceIds('mjob-c', 2)];
-  await addDevices(reg, groups.flat());
+  await addSimulatedDevices(reg, groups.flat());
   try {
     const jobIds = groups.map((_, i) => uniqueId(`parallel-${i}`));
     await Promise.all(groups.map((group, i) => jobs.scheduleDeviceMethod(

@@ -4,14 +4,15 @@ namespace DeviceSim.Devices;
 
 /// <summary>
 /// How a simulated device behaves, steered through its twin tags under <c>tags.sim</c> so tests and operators can
-/// craft failures through the public API (docs/jobs.md, "device-sim steering tags").
+/// craft failures through the public API (docs/jobs.md, "device-sim steering tags"). Only a device whose tags hold
+/// <c>sim</c> as an object is simulated; any other device is not device-sim's to answer, so to it, it is offline.
 /// </summary>
-public sealed record SimulatedBehaviour(bool Registered, bool Enabled, bool Offline, double ConnectDelaySeconds, int LatencyMs, int MethodStatus)
+public sealed record SimulatedBehaviour(bool Simulated, bool Enabled, bool Offline, double ConnectDelaySeconds, int LatencyMs, int MethodStatus)
 {
-    public static readonly SimulatedBehaviour Unregistered = new(false, false, true, 0, 0, 200);
+    public static readonly SimulatedBehaviour NotSimulated = new(false, false, true, 0, 0, 200);
 
-    public static SimulatedBehaviour From(string status, JsonNode? sim) => new(
-        Registered: true,
+    public static SimulatedBehaviour From(string status, JsonNode? sim) => sim is not JsonObject ? NotSimulated : new(
+        Simulated: true,
         Enabled: status == "enabled",
         Offline: sim?["offline"] is JsonValue offline && offline.TryGetValue(out bool isOffline) && isOffline,
         ConnectDelaySeconds: Number(sim?["connectDelaySeconds"]) ?? 0,

@@ -9,7 +9,7 @@ public static class SimulatedMethod
 {
     /// <summary>A call reaches the device when it is connected, or connects within the call's connect timeout.</summary>
     public static bool Reaches(SimulatedBehaviour device, DeviceMethodCall call) =>
-        device is { Registered: true, Enabled: true, Offline: false } && device.ConnectDelaySeconds <= call.ConnectTimeoutInSeconds;
+        device is { Simulated: true, Enabled: true, Offline: false } && device.ConnectDelaySeconds <= call.ConnectTimeoutInSeconds;
 
     public static async Task<DeviceMethodOutcome> AnswerAsync(DeviceMethodCall call, SimulatedBehaviour device, TimeProvider clock)
     {

@@ -15,5 +15,5 @@ public sealed class SimulatedMethodRunner(SimulatedDevices devices, TimeProvider
     }
 
     private static SimulatedBehaviour Of(Dictionary<string, SimulatedBehaviour> behaviour, string deviceId) =>
-        behaviour.GetValueOrDefault(deviceId, SimulatedBehaviour.Unregistered);
+        behaviour.GetValueOrDefault(deviceId, SimulatedBehaviour.NotSimulated);
 }

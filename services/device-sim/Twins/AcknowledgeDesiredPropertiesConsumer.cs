@@ -22,7 +22,7 @@ public sealed class AcknowledgeDesiredPropertiesConsumer(SimulatedDevices device
 
         var behaviour = await devices.LoadAsync(changes.Select(c => c.DeviceId).Distinct().ToList(), context.CancellationToken);
         var reports = changes
-            .Where(c => behaviour.TryGetValue(c.DeviceId, out var device) && device is { Registered: true, Enabled: true, Offline: false })
+            .Where(c => behaviour.TryGetValue(c.DeviceId, out var device) && device is { Simulated: true, Enabled: true, Offline: false })
             .Select(c => new DeviceReportedProperties(c.DeviceId, c.DesiredJson))
             .ToList();
         if (reports.Count > 0) await context.Publish(new ReportedPropertiesReported(reports), context.CancellationToken);

@@ -7,8 +7,14 @@ namespace Integration.Tests.Jobs;
 /// <summary>Creates simulated devices through the public bulk API and waits for jobs through GET /jobs/v2.</summary>
 public static class Fleet
 {
+    /// <summary>
+    /// Devices that device-sim answers for: their tags hold <c>sim</c> (an empty object unless the caller steers them),
+    /// the way users mark simulated devices (docs/jobs.md, "device-sim steering tags").
+    /// </summary>
     public static async Task<List<string>> CreateAsync(HubClient hub, string prefix, int count, JsonObject? tags = null)
     {
+        tags = tags?.DeepClone().AsObject() ?? new JsonObject();
+        tags["sim"] ??= new JsonObject();
         var ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:D6}").ToList();
         foreach (var chunk in ids.Chunk(100))
         {

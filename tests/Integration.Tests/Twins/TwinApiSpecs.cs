@@ -115,7 +115,8 @@ public sealed class TwinApiSpecs(SystemUnderTest system)
     [Fact]
     public async Task Desired_properties_patched_through_the_api_are_acknowledged_by_the_device()
     {
-        var deviceId = await CreateDeviceAsync(system.Hub, "tw-ack");
+        // A simulated device (tags.sim) acknowledges its desired properties the way a real one does.
+        var deviceId = (await Jobs.Fleet.CreateAsync(system.Hub, $"tw-ack-{Guid.NewGuid():N}"[..15], 1)).Single();
         (await PatchAsync(system.Hub, deviceId, Patch("""{"properties":{"desired":{"telemetryInterval":15}}}"""), "*")).EnsureStatus(HttpStatusCode.OK);
 
         var twin = await WaitForAsync(system.Hub, deviceId, t => (int?)t["properties"]?["reported"]?["telemetryInterval"] == 15);

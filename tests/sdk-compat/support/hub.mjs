@@ -79,6 +79,15 @@ export async function addDevices(reg, ids) {
   }
 }
 
+/**
+ * Registers devices that the hub's device simulator answers for: a device is simulated when its twin tags hold `sim`
+ * (docs/jobs.md, "device-sim steering tags"); any other device must connect with a device SDK to be online.
+ */
+export async function addSimulatedDevices(reg, ids) {
+  await addDevices(reg, ids);
+  for (const id of ids) await reg.updateTwin(id, { tags: { sim: {} } }, '*');
+}
+
 /** Best-effort clean-up (Registry.removeDevices); never fails a test. */
 export async function removeDevices(reg, ids) {
   for (let i = 0; i < ids.length; i += 100) {

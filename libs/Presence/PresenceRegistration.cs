@@ -1,6 +1,7 @@
 using IotHubJobs.Registry;
 using IotHubJobs.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace IotHubJobs.Presence;
@@ -20,6 +21,8 @@ public static class PresenceRegistration
         builder.Services.AddSingleton<DeviceConnections>();
         builder.Services.AddSingleton<DevicePresence>();
         builder.Services.AddSingleton<GatewayInstances>();
+        builder.Services.TryAddSingleton<DeviceRegistry>();
+        builder.Services.AddSingleton<DeviceRoutes>();
         return builder;
     }
 }

@@ -61,6 +61,19 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
         return deleted;
     }
 
+    /// <summary>Which of these devices are simulated: their twin tags hold <c>sim</c> as an object (docs/jobs.md, "device-sim steering tags").</summary>
+    public async Task<HashSet<string>> SimulatedAmongAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
+    {
+        var simulated = new HashSet<string>(StringComparer.Ordinal);
+        if (deviceIds.Count == 0) return simulated;
+        await using var cmd = dataSource.CreateCommand(
+            "select device_id from registry.devices where device_id = any($1) and jsonb_typeof(twin->'tags'->'sim') = 'object'");
+        cmd.Parameters.AddWithValue(deviceIds.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) simulated.Add(reader.GetString(0));
+        return simulated;
+    }
+
     /// <summary>The steering tags (<c>tags.sim</c>) and status of these devices, for the device simulator.</summary>
     public async Task<Dictionary<string, (string Status, string? SimJson)>> SimulationTagsAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
     {

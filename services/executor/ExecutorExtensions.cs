@@ -1,3 +1,4 @@
+using IotHubJobs.Presence;
 using IotHubJobs.Registry;
 using IotHubJobs.Messaging;
 using Executor.Methods;
@@ -16,6 +17,7 @@ public static class ExecutorExtensions
         builder.AddPostgres()
             .AddSchema(typeof(DeviceRegistry).Assembly, "registry.sql")
             .AddSchema(typeof(DeviceJobLedger).Assembly, "dispatch.sql");
+        builder.AddPresence();
         builder.Services.AddSingleton<DeviceJobClaims>();
         builder.Services.AddSingleton<ClaimedOutcomes>();
         builder.Services.AddSingleton<TwinStore>();

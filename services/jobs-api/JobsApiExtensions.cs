@@ -1,3 +1,4 @@
+using IotHubJobs.Presence;
 using IotHubJobs.Messaging;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Dispatch;
@@ -26,6 +27,7 @@ public static class JobsApiExtensions
         builder.AddPostgres()
             .AddSchema(typeof(DeviceRegistry).Assembly, "registry.sql")
             .AddSchema(typeof(DeviceJobLedger).Assembly, "dispatch.sql");
+        builder.AddPresence();
         // The bus is registered before the relay and the sweepers: hosted services start in order, and nothing
         // may publish before the bus is connected.
         builder.AddBus(x =>

@@ -1,19 +1,28 @@
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.Dispatch;
+using IotHubJobs.IotHubErrors;
+using IotHubJobs.Messaging;
+using IotHubJobs.Presence;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
-using IotHubJobs.Messaging;
 
 namespace Executor.Methods;
 
 /// <summary>
-/// Routes a chunk of a method job to the holder of the devices' connections — today device-sim, which holds every
-/// simulated device — as one delivery per holder. The holder claims, calls and reports each device itself, so this
-/// consumer waits for no device and a crash here loses no answer: a delivery sent twice (this message redelivered)
-/// finds the devices already claimed and calls nobody again.
+/// Routes a chunk of a method job to the holders of the devices' connections (docs/devices.md, "Presence and routing"):
+/// one delivery per holder — the device-gateway instance a device is connected to, device-sim for simulated devices.
+/// The holder claims, calls and reports each device itself, so a crash here loses no answer: a delivery sent twice
+/// (this message redelivered) finds the devices already claimed and calls nobody again. Devices not online are looked
+/// for again until the method's connect timeout ends; those still not online then were provably never called, and
+/// fail as <c>DeviceNotOnline</c>.
 /// </summary>
-public sealed class InvokeDeviceMethodsConsumer : IConsumer<InvokeDeviceMethods>
+public sealed class InvokeDeviceMethodsConsumer(DeviceRoutes routes, DeviceJobClaims claims, ClaimedOutcomes report, TimeProvider clock,
+    IConfiguration configuration) : IConsumer<InvokeDeviceMethods>
 {
+    private readonly string _instance = configuration["Executor:InstanceId"] ?? Environment.MachineName;
+    private readonly TimeSpan _claimGrace = TimeSpan.FromSeconds(configuration.GetValue("Dispatch:ClaimGraceSeconds", 30.0));
+
     public async Task Consume(ConsumeContext<InvokeDeviceMethods> context)
     {
         var command = context.Message;
@@ -22,10 +31,27 @@ public sealed class InvokeDeviceMethodsConsumer : IConsumer<InvokeDeviceMethods>
         activity?.SetTag("iothub.method", command.Method.MethodName);
         activity?.SetTag("iothub.device_count", command.DeviceIds.Count);
 
-        var delivery = new DeliverJobMethod(NewId.NextGuid(), command.JobId, command.Method, command.DeviceIds);
-        // Nothing is claimed here: a failed send leaves the message to be delivered again, with nothing lost.
-        var holder = await context.GetSendEndpoint(new Uri($"queue:{DeviceLayerQueues.SimulatedDevices}"));
-        await holder.Send(delivery, context.CancellationToken);
+        // Nothing is claimed while routing: a failed send leaves the message to be delivered again, with nothing lost.
+        var notOnline = await routes.RouteAsTheyConnectAsync(command.DeviceIds, TimeSpan.FromSeconds(command.Method.ConnectTimeoutInSeconds),
+            async (queue, devices, connectTimeLeft) =>
+            {
+                var method = command.Method with { ConnectTimeoutInSeconds = (int)Math.Ceiling(connectTimeLeft.TotalSeconds) };
+                var holder = await context.GetSendEndpoint(new Uri($"queue:{queue}"));
+                await holder.Send(new DeliverJobMethod(NewId.NextGuid(), command.JobId, method, devices), context.CancellationToken);
+            }, context.CancellationToken);
+        if (notOnline.Count > 0) await ReportNotOnlineAsync(context, command, notOnline);
+    }
+
+    private async Task ReportNotOnlineAsync(ConsumeContext context, InvokeDeviceMethods command, IReadOnlyList<string> devices)
+    {
+        var jobId = command.JobId;
+        var claim = await claims.ClaimAsync(jobId, devices, _instance, _claimGrace, context.CancellationToken);
+        if (claim.DeviceIds.Count == 0) return;
+        var now = clock.GetUtcNow();
+        var error = DeviceOperationErrors.DeviceNotOnline;
+        var results = claim.DeviceIds.Select(d => new DeviceJobResult(d, false, claim.ClaimedAt, now, null, null, error.Code, error.Description)).ToList();
+        DeviceOperationMetrics.Record(command.Method.MethodName, results, claim.ClaimedAt, now);
+        await report.ReportAsync(jobId, claim, _instance, token => context.Publish(new DeviceJobsCompleted(jobId, results), token));
     }
 }
 

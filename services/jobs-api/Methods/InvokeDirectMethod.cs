@@ -1,3 +1,4 @@
+using IotHubJobs.Presence;
 using IotHubJobs.Registry;
 using IotHubJobs.IotHubErrors;
 using System.Text.Json.Nodes;
@@ -23,7 +24,7 @@ public static class InvokeDirectMethod
         DirectMethodRequest.MaxResponseTimeoutInSeconds + DirectMethodRequest.MaxConnectTimeoutInSeconds) + DeviceCallClient.ReplyMargin;
 
     public static async Task<IResult> Handle(string deviceId, HttpRequest request, DeviceRegistry registry,
-        DeviceCallClient devices, CancellationToken ct)
+        DeviceRoutes routes, DeviceCallClient devices, CancellationToken ct)
     {
         var (body, invalidBody) = await RequestBody.ReadAsync(request, ct);
         if (invalidBody is not null) return IotHubErrorResponse.Result(invalidBody);
@@ -33,7 +34,7 @@ public static class InvokeDirectMethod
 
         var call = new DeviceMethodCall(deviceId, method!.MethodName, method.PayloadJson,
             method.ResponseTimeoutInSeconds, method.ConnectTimeoutInSeconds, JobId: null);
-        var outcome = await CallAsync(devices, call, ct);
+        var outcome = await CallAsync(routes, devices, call, ct);
         return outcome?.Kind switch
         {
             DeviceMethodOutcomeKind.Responded => IotHubJson.Ok(new JsonObject
@@ -51,10 +52,21 @@ public static class InvokeDirectMethod
         };
     }
 
-    private static async Task<DeviceMethodOutcome?> CallAsync(DeviceCallClient devices, DeviceMethodCall call, CancellationToken ct)
+    /// <summary>
+    /// Calls the device through the holder of its connection, as soon as it is online within the connect timeout; a
+    /// device not online by then was provably never called (DeviceNotOnline without asking anyone).
+    /// </summary>
+    private static async Task<DeviceMethodOutcome?> CallAsync(DeviceRoutes routes, DeviceCallClient devices, DeviceMethodCall call, CancellationToken ct)
     {
-        var timeout = TimeSpan.FromSeconds(call.ResponseTimeoutInSeconds + call.ConnectTimeoutInSeconds) + DeviceCallClient.ReplyMargin;
-        var outcomes = await devices.CallAsync([call], timeout, ct);
-        return outcomes?.GetValueOrDefault(call.DeviceId);
+        DeviceMethodOutcome? outcome = null;
+        var notOnline = await routes.RouteAsTheyConnectAsync([call.DeviceId], TimeSpan.FromSeconds(call.ConnectTimeoutInSeconds),
+            async (queue, _, connectTimeLeft) =>
+            {
+                var routed = call with { ConnectTimeoutInSeconds = (int)Math.Ceiling(connectTimeLeft.TotalSeconds) };
+                var timeout = TimeSpan.FromSeconds(routed.ResponseTimeoutInSeconds + routed.ConnectTimeoutInSeconds) + DeviceCallClient.ReplyMargin;
+                var outcomes = await devices.CallAsync(queue, [routed], timeout, ct);
+                outcome = outcomes?.GetValueOrDefault(call.DeviceId) ?? new DeviceMethodOutcome(call.DeviceId, DeviceMethodOutcomeKind.OutcomeUnknown, null, null);
+            }, ct);
+        return notOnline.Count > 0 ? new DeviceMethodOutcome(call.DeviceId, DeviceMethodOutcomeKind.DeviceNotOnline, null, null) : outcome;
     }
 }

@@ -18,8 +18,9 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<DeviceMethodsCalled>> _pending = new();
 
     /// <summary>The outcomes by device id, or null when no answer came within <paramref name="timeout"/>.</summary>
+    /// <param name="holderQueue">The queue of the device layer that holds the devices' connections (docs/devices.md, "Presence and routing").</param>
     public async Task<IReadOnlyDictionary<string, DeviceMethodOutcome>?> CallAsync(
-        IReadOnlyList<DeviceMethodCall> calls, TimeSpan timeout, CancellationToken ct)
+        string holderQueue, IReadOnlyList<DeviceMethodCall> calls, TimeSpan timeout, CancellationToken ct)
     {
         var callId = NewId.NextGuid();
         var reply = new TaskCompletionSource<DeviceMethodsCalled>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,7 +28,7 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
         var deadline = clock.GetUtcNow() + timeout;
         try
         {
-            await SendAsync(new CallDeviceMethods(callId, replyQueue.Name, deadline, calls), deadline, ct);
+            await SendAsync(holderQueue, new CallDeviceMethods(callId, replyQueue.Name, deadline, calls), deadline, ct);
             var answer = await reply.Task.WaitAsync(BrokerOutage.Remaining(deadline, clock), clock, ct);
             return answer.Outcomes.ToDictionary(o => o.DeviceId, StringComparer.Ordinal);
         }
@@ -42,10 +43,10 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
     }
 
     /// <summary>Sends the request, again while the broker is away, until the calls' deadline (then nobody could answer in time).</summary>
-    private Task SendAsync(CallDeviceMethods request, DateTimeOffset deadline, CancellationToken ct) =>
+    private Task SendAsync(string holderQueue, CallDeviceMethods request, DateTimeOffset deadline, CancellationToken ct) =>
         BrokerOutage.RetryUntilAsync(deadline, clock, async token =>
         {
-            var endpoint = await send.GetSendEndpoint(new Uri($"queue:{DeviceLayerQueues.SimulatedDevices}"));
+            var endpoint = await send.GetSendEndpoint(new Uri($"queue:{holderQueue}"));
             await endpoint.Send(request, token);
         }, ct: ct);
 

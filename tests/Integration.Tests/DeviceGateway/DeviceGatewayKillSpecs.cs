@@ -16,6 +16,18 @@ public sealed class DeviceGatewayKillSpecs(SystemUnderTest system)
     public async Task A_killed_instances_devices_are_cleared_by_the_survivor_and_reconnect_to_it()
     {
         var doomedPort = await system.StartDeviceGatewayAsync("device-gateway-doomed");
+        try
+        {
+            await KillAndReconnectAsync(doomedPort);
+        }
+        finally
+        {
+            await system.DiscardAsync("device-gateway-doomed");
+        }
+    }
+
+    private async Task KillAndReconnectAsync(int doomedPort)
+    {
         var device = await _devices.RegisterAsync("kill");
         var client = await _devices.ConnectAsync(device, port: doomedPort);
         await RealDevices.EventuallyAsync(async () =>

@@ -100,6 +100,14 @@ public class SystemUnderTest : IAsyncLifetime
     /// Another device-gateway instance (instance id = <paramref name="name"/>) on ports of its own, started and ready;
     /// its MQTT port is returned. Stopped with the system, or earlier by the spec (kill -9 through <see cref="Services"/>).
     /// </summary>
+    /// <summary>Kills a service a spec added for itself and forgets it, so later specs see only the system's own services.</summary>
+    public async Task DiscardAsync(string service)
+    {
+        await _services[service].DisposeAsync();
+        _services.Remove(service);
+        _urls.Remove(service);
+    }
+
     public async Task<int> StartDeviceGatewayAsync(string name)
     {
         var (http, mqtt) = (FreePort(), FreePort());

@@ -10,8 +10,11 @@ namespace IotHubJobs.Security;
 /// secondary key, or one signed by a hub policy with DeviceConnect (<c>skn</c>) for the hub or that device. Same
 /// expiry and clock-skew rule as service tokens; the HMAC is computed over <c>sr</c> exactly as transmitted.
 /// </summary>
-public sealed class DeviceTokenValidator(string hostName, SharedAccessPolicySet? policies, TimeProvider time)
+/// <param name="clockSkew">How long past <c>se</c> a token is still taken: IoT Hub's five minutes unless configured otherwise.</param>
+public sealed class DeviceTokenValidator(string hostName, SharedAccessPolicySet? policies, TimeProvider time, TimeSpan? clockSkew = null)
 {
+    private readonly TimeSpan _clockSkew = clockSkew ?? SharedAccessSignatureValidator.MaxClockSkew;
+
     public string HostName { get; } = hostName.Trim();
 
     /// <param name="device">The device's registry entry, or null when the id is unknown.</param>
@@ -63,10 +66,10 @@ public sealed class DeviceTokenValidator(string hostName, SharedAccessPolicySet?
     private bool NamesHub(string resource) =>
         !resource.Contains('/') && Audience.Matches(resource, HostName);
 
-    private static DateTimeOffset ExpiresAt(SharedAccessSignature token)
+    private DateTimeOffset ExpiresAt(SharedAccessSignature token)
     {
-        var seconds = Math.Min(token.ExpiresAtUnixSeconds, DateTimeOffset.MaxValue.ToUnixTimeSeconds() - (long)SharedAccessSignatureValidator.MaxClockSkew.TotalSeconds);
-        return DateTimeOffset.FromUnixTimeSeconds(seconds) + SharedAccessSignatureValidator.MaxClockSkew;
+        var seconds = Math.Min(token.ExpiresAtUnixSeconds, DateTimeOffset.MaxValue.ToUnixTimeSeconds() - (long)_clockSkew.TotalSeconds);
+        return DateTimeOffset.FromUnixTimeSeconds(seconds) + _clockSkew;
     }
 
     private static bool SignedWith(SharedAccessSignature token, string? base64Key)

@@ -30,7 +30,7 @@ public static class DeviceGatewayExtensions
         builder.Services.AddSingleton(options);
         var certificates = DevCertificates.LoadOrCreate(options.CertificateDirectory, options.HostName, TimeProvider.System);
         var policies = options.PoliciesFile is null ? null : SharedAccessPolicySet.Load(options.PoliciesFile);
-        builder.Services.AddSingleton(sp => new DeviceTokenValidator(options.HostName, policies, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new DeviceTokenValidator(options.HostName, policies, sp.GetRequiredService<TimeProvider>(), options.TokenClockSkew));
 
         // docs/devices.md, "Capacity": connect bursts overflow the default backlog of 100.
         builder.WebHost.UseSockets(s => s.Backlog = 4096);

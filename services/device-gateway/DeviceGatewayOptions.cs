@@ -14,7 +14,8 @@ public sealed partial record DeviceGatewayOptions(
     string? PoliciesFile,
     int PublishesPerSecond,
     int ConnectsPerSecondPerAddress,
-    TimeSpan ActivityFlushInterval)
+    TimeSpan ActivityFlushInterval,
+    TimeSpan TokenClockSkew)
 {
     public string CallQueue => $"device-gateway-{InstanceId}";
     public string DesiredQueue => $"device-gateway-{InstanceId}-desired";
@@ -31,7 +32,9 @@ public sealed partial record DeviceGatewayOptions(
             PoliciesFile: configuration["IotHub:PoliciesFile"] is { Length: > 0 } file ? file : null,
             PublishesPerSecond: Positive(configuration.GetValue("DeviceGateway:Limits:PublishesPerSecond", 100), "PublishesPerSecond"),
             ConnectsPerSecondPerAddress: Positive(configuration.GetValue("DeviceGateway:Limits:ConnectsPerSecondPerAddress", 200), "ConnectsPerSecondPerAddress"),
-            ActivityFlushInterval: TimeSpan.FromSeconds(configuration.GetValue("DeviceGateway:ActivityFlushSeconds", 5.0)));
+            ActivityFlushInterval: TimeSpan.FromSeconds(configuration.GetValue("DeviceGateway:ActivityFlushSeconds", 5.0)),
+            // How long past its expiry a device token is still taken, and its connection kept: IoT Hub's five minutes.
+            TokenClockSkew: TimeSpan.FromSeconds(configuration.GetValue("DeviceGateway:TokenClockSkewSeconds", 300.0)));
     }
 
     private static int Positive(int value, string name) =>

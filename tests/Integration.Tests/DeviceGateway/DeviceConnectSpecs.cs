@@ -112,4 +112,18 @@ public sealed class DeviceConnectSpecs(SystemUnderTest system)
         Assert.Equal(200, status);
         Assert.NotNull(twin!["desired"]);
     }
+
+    [Fact]
+    public async Task A_token_that_expires_ends_its_connection_and_cannot_connect_again()
+    {
+        var device = await _devices.RegisterAsync("expiring");
+        var token = device.Token(TimeSpan.FromSeconds(4));
+        await using var client = await MqttDevice.ConnectAsync(_devices.CaPath, system.MqttPort, device.DeviceId, token);
+
+        await client.Disconnected.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        var (again, code) = await _devices.TryConnectAsync(device.DeviceId, token);
+
+        Assert.Null(again);
+        Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, code);
+    }
 }

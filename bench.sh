@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Throughput benchmark: one job over N simulated devices, every service a separate process.
+# Throughput benchmark: one job over N devices — simulated, or real MQTT connections — every service a separate process.
 #
-#   ./bench.sh --devices N --job method|twin [--executors K] [--no-build] [--keep]
+#   ./bench.sh --devices N --job method|twin [--transport sim|mqtt|both] [--executors K] [--rate R] [--no-build] [--keep]
 #   ./bench.sh --compare <git-ref> [--rounds R] --devices N --job method|twin [--executors K] [--no-build]
+#   ./bench.sh --webhook --devices N --job method|twin [--rounds R] [--no-build]
 #   ./bench.sh --creations N [--no-build] [--keep]     a burst of N job creations instead (see below)
+#   ./bench.sh --latency N [--no-build] [--keep]       N one-device jobs one after another: interactive latency
 #
 # Starts an isolated hub the way ./run.sh does (state in .local/bench, ports shifted by 500, a fresh database
 # each run), creates N devices through the public bulk API, runs one job over all of them to completion,
@@ -13,39 +15,87 @@
 #    "exact":true,"cpuSecondsDuringJob":{..},"machineCpuSecondsDuringJob":{..},"loadAverage":{"start":[..],"end":[..]},..}
 # seconds = job startTime → endTime; firstDispatchMs = startTime → first device command leaving the scheduler;
 # loadAverage = /proc/loadavg (1, 5, 15 min) before the hub starts and after the run.
+# Where the time goes, measured over the job's window (counters read just before the job's creation and after its end;
+# PostgreSQL's after a 11 s reporting delay, so the devices' creation is not in the window and the job's last work is):
+#   "perDeviceOp":{"cpuMs":{<process>:..},"sqlStatements":..,"commits":..,"rowsWritten":..,"walBytes":..,"messages":..,
+#   "messagesReceived":..}, the window's totals in "duringJob", and "rowsWrittenPerDeviceOpByTable" (the 6 tables
+#   written most). cpuMs: each process's CPU (as cpuSecondsDuringJob) ÷ devices. sqlStatements: pg_stat_statements calls
+#   in the hub's database, transaction control (BEGIN/COMMIT/ROLLBACK) left out — bench.sh makes every hub's data folder
+#   itself with the extension preloaded (IOTHUB_PG_STAT_STATEMENTS=1, scripts/infra.sh), so an older REF's hub counts
+#   too; ./run.sh alone does not load it. commits, rowsWritten (inserted + updated + deleted): pg_stat_database.
+#   walBytes: pg_current_wal_lsn() moved. messages / messagesReceived: the services' MassTransit counters (send
+#   includes publish; receive) on each service's /metrics, found through the ports its process listens on. All are
+#   read from outside the services, so they work for any commit's hub; background work during the window counts too.
+# The physical floor, measured right after the job on the same hub's PostgreSQL and RabbitMQ:
+#   "floor":{"pgRows":N,"pgInsertSeconds":..,"pgUpdateSeconds":..,"pgRowsPerSecond":..,"jobShareOfPgFloor":..,
+#   "busMessages":20000,"busSeconds":..,"busMessagesPerSecond":..,"jobShareOfBusFloor":..,"busFloorUsedByJob":..}
+#   pgRowsPerSecond: N ledger-shaped rows (tests/Benchmark/PostgresFloor.cs) inserted, then updated, in unnest batches of
+#   500 with a commit each, one connection, a scratch table: N ÷ (insert + update seconds). busMessagesPerSecond: a
+#   MassTransit bus inside the Benchmark tool publishing 20,000 small messages (100 in flight) to a scratch queue on the
+#   hub's broker and consuming them. jobShareOf…Floor: deviceOpsPerSecond ÷ that floor; busFloorUsedByJob: the job's
+#   messages per second ÷ busMessagesPerSecond.
+# --transport (default sim): who answers for the devices. sim: device-sim. mqtt: N real device connections held by the
+# device gateway — a load-generator process (tests/DeviceLoad) opens them with MQTTnet clients, each over TLS with its own
+# SAS token; the devices answer methods at once and report desired changes back; the line adds connectSeconds, the
+# device endpoint's peak RSS, the load generator's, and what the devices saw (docs/benchmarks.md, "Real devices").
+# both: sim, then mqtt, each on a fresh hub, then a last line {"mode":"transports","simOpsPerSecond":..,
+# "mqttOpsPerSecond":..,"ratio":mqtt/sim,"allExact":..,"runs":[..]}.
 # --compare REF: absolute rates on a shared machine move up to 3x from day to day, so a claim of improvement is a
 # ratio measured in one sitting. Builds REF in a temporary git worktree (.local/bench-compare/ref-src, removed
 # afterwards), then runs the same benchmark alternately for REF and for this working tree — ref, tree, tree, ref, …,
 # R rounds (default 2) — each side on its own ports (offsets 600 / 700) and state folder, REF's services started by
 # REF's own run.sh, both measured by this working tree's tests/Benchmark. Prints each run's JSON line (with "side"
 # and "commit") as it finishes and as its last line {"compare":REF,"refCommit":..,"treeCommit":..,
-# "refMedianOpsPerSecond":..,"treeMedianOpsPerSecond":..,"ratio":tree/ref,"allExact":..,"runs":[..]}.
+# "refMedianOpsPerSecond":..,"treeMedianOpsPerSecond":..,"ratio":tree/ref,"perDeviceOp":{"ref":{medians},"tree":{..}},
+# "floor":{"ref":{medians},"tree":{..}},"allExact":..,"runs":[..]}.
+# --webhook: do live webhooks scale? The same job without and with a webhook subscribed to its per-device outcomes
+# (deviceJob.*), alternately — without, with, with, without, … R rounds (default 2) — each on a fresh hub started with
+# HUB_WEBHOOK_ALLOWED_HOSTS=127.0.0.1. The subscriber is a plain-HTTP receiver in the Benchmark process on a free loopback
+# port (PUT /webhooks/bench before the job): it verifies every signature as docs/events.md says, counts POSTs, batches,
+# events, unique device outcomes, duplicate ids and events out of order per job. A run with it is exact only when all N
+# outcomes arrived (waited for up to 15 minutes after the job ended). Each run's line (with "side": "without"/"with",
+# and "webhook":{..}), then {"mode":"webhook","withoutMedianOpsPerSecond":..,"withMedianOpsPerSecond":..,
+# "ratio":with/without,"allExact":..,"webhook":{"uniqueDeviceOutcomes":..,"duplicates":..,"batches":..,"badSignatures":..,
+# "allDeliveredSeconds":.. (job endTime → last outcome received)},"runs":[..]} (docs/benchmarks.md, "Webhooks at scale").
 # --creations N: N job PUTs, 32 in flight (a 429 waits Retry-After and is retried), on a query matching no device;
 # proves every job recorded and finished and prints {"mode":"creations","jobs":N,"creationsPerSecond":..,
 # "allFinishedSeconds":..,"peakRssMb":{..},"exact":true}.
+# --latency N: N one-device method jobs one after another (startTime now, a simulated device that answers at once),
+# each timed from its PUT to the device's execution and to the first GET showing completed (polled every 10 ms);
+# prints {"mode":"latency","jobs":N,"putToExecutionMs":{"p50":..,"p99":..,"max":..},"putToCompletedMs":{..},"exact":..}.
+# --rate R: the job is a rollout with maximumPerMinute R (docs/rollouts.md); the line adds "rate": the requested rate,
+# the achieved devices per minute (from each device job's claim time), the count of every full minute since the first
+# claim, and whether each full minute stayed within 5% of R. E.g. ./bench.sh --devices 3000 --job method --rate 1200.
 # With --keep the hub stays up afterwards (stop it with IOTHUB_LOCAL_DIR=.local/bench ./run.sh stop).
 # Another state folder or port offset: IOTHUB_BENCH_LOCAL_DIR, IOTHUB_BENCH_PORT_OFFSET; for --compare
 # IOTHUB_BENCH_COMPARE_DIR, IOTHUB_BENCH_REF_PORT_OFFSET, IOTHUB_BENCH_TREE_PORT_OFFSET.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-DEVICES="" JOB="" EXECUTORS=2 BUILD=1 KEEP=0 CREATIONS="" COMPARE="" ROUNDS=2
+DEVICES="" JOB="" EXECUTORS=2 BUILD=1 KEEP=0 CREATIONS="" LATENCY="" COMPARE="" ROUNDS=2 TRANSPORT=sim RATE="" WEBHOOK=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices) shift; DEVICES="${1:-}" ;;
     --job) shift; JOB="${1:-}" ;;
     --executors) shift; EXECUTORS="${1:-}" ;;
+    --transport) shift; TRANSPORT="${1:-}" ;;
     --creations) shift; CREATIONS="${1:-}" ;;
+    --latency) shift; LATENCY="${1:-}" ;;
     --compare) shift; COMPARE="${1:-}" ;;
     --rounds) shift; ROUNDS="${1:-}" ;;
+    --rate) shift; RATE="${1:-}" ;;
+    --webhook) WEBHOOK=1 ;;
     --no-build) BUILD=0 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,71p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
 done
-if [ -n "$CREATIONS" ]; then
+if [ -n "$LATENCY" ]; then
+  [[ "$LATENCY" =~ ^[1-9][0-9]*$ ]] || { echo "--latency needs a number >= 1" >&2; exit 2; }
+  [ -z "$COMPARE$CREATIONS" ] || { echo "--latency goes alone (not with --compare or --creations)" >&2; exit 2; }
+elif [ -n "$CREATIONS" ]; then
   [[ "$CREATIONS" =~ ^[1-9][0-9]*$ ]] || { echo "--creations needs a number >= 1" >&2; exit 2; }
   [ -z "$COMPARE" ] || { echo "--compare measures fleet jobs (--devices, --job), not --creations" >&2; exit 2; }
 else
@@ -54,7 +104,24 @@ else
 fi
 [[ "$EXECUTORS" =~ ^[1-9][0-9]*$ ]] || { echo "--executors needs a number >= 1" >&2; exit 2; }
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a number >= 1" >&2; exit 2; }
+if [ -n "$RATE" ]; then
+  [[ "$RATE" =~ ^[1-9][0-9]*$ ]] && [ "$RATE" -le 100000 ] || { echo "--rate needs a number of devices a minute from 1 to 100000" >&2; exit 2; }
+  [ -z "$CREATIONS" ] || { echo "--rate paces a fleet job (--devices, --job), not --creations" >&2; exit 2; }
+  [ -z "$COMPARE" ] || { echo "--rate does not go with --compare (a paced job's time is the rate's, not the system's)" >&2; exit 2; }
+fi
+if [ "$WEBHOOK" = 1 ]; then
+  [ -z "$COMPARE$CREATIONS$LATENCY$RATE" ] && [ "$TRANSPORT" != both ] && [ "$KEEP" = 0 ] \
+    || { echo "--webhook goes with --devices, --job, --rounds, --executors, --transport sim|mqtt and --no-build only" >&2; exit 2; }
+fi
 if [ -n "$COMPARE" ] && [ "$KEEP" = 1 ]; then echo "--keep does not go with --compare" >&2; exit 2; fi
+[[ "$TRANSPORT" =~ ^(sim|mqtt|both)$ ]] || { echo "--transport must be sim, mqtt or both" >&2; exit 2; }
+if [ "$TRANSPORT" = both ] && [ -n "$COMPARE" ]; then echo "--transport both does not go with --compare (give sim or mqtt)" >&2; exit 2; fi
+if [ "$TRANSPORT" != sim ] && [ -n "$CREATIONS" ]; then echo "--transport does not go with --creations" >&2; exit 2; fi
+# Real devices: the load generator and the device gateway each hold one socket per device, and a process cannot open
+# more files than the hard limit (.NET raises its soft limit to it; docs/benchmarks.md, "Real devices").
+if [ "$TRANSPORT" != sim ] && [ -n "$DEVICES" ] && [ "$(ulimit -Hn)" != unlimited ] && [ "$DEVICES" -gt $(( $(ulimit -Hn) - 1000 )) ]; then
+  echo "--transport $TRANSPORT: $DEVICES connections do not fit the open-files limit of $(ulimit -Hn) per process" >&2; exit 2
+fi
 
 # Its own instance, whatever a caller (e.g. test.sh) exported for another one — and a durable PostgreSQL, as in
 # production: test.sh exports IOTHUB_PG_FAST=1 (fsync off) for its own throw-away servers.
@@ -64,26 +131,36 @@ unset IOTHUB_PG_PORT IOTHUB_RABBITMQ_PORT IOTHUB_RABBITMQ_DIST_PORT IOTHUB_EPMD_
       IOTHUB_PG_FAST IOTHUB_PG_STOP_MODE IOTHUB_RABBITMQ_PLUGINS IOTHUB_BUILD_CONFIGURATION IOTHUB_BUILD_ROOT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 BENCH_TOOL="$PWD/tests/Benchmark/bin/Release/net10.0/Benchmark.dll"   # this working tree's, for every side
+DEVICE_LOAD="$PWD/tests/DeviceLoad/bin/Release/net10.0/DeviceLoad.dll" # the real devices' load generator
 
 say() { printf '[%s] bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # start_fresh_hub ROOT: a hub started by checkout ROOT's run.sh (running the services of $IOTHUB_BUILD_ROOT when that
 # is set) in $IOTHUB_LOCAL_DIR on ports shifted by $IOTHUB_PORT_OFFSET, on a fresh database (every run starts from an
-# empty registry). Records the load average just before, for the run's JSON.
+# empty registry) and a fresh broker (no message of an earlier run; queues declared as this build declares them, e.g.
+# quorum queues where an older build left classic ones). Records the load average just before, for the run's JSON.
+# The data folder is made first by this tree's scripts/infra.sh with pg_stat_statements loaded, so that every
+# hub, an older checkout's too, counts its SQL statements; its run.sh then finds the folder made and starts the server.
 start_fresh_hub() {
   local root="$1"
   "$root/run.sh" stop >/dev/null 2>&1 || true
-  rm -rf "$IOTHUB_LOCAL_DIR/pg"
+  rm -rf "$IOTHUB_LOCAL_DIR/pg" "$IOTHUB_LOCAL_DIR"/rabbitmq*
+  ( . "$PWD/scripts/infra.sh" && infra_init && IOTHUB_PG_STAT_STATEMENTS=1 init_postgres_data )
   LOAD_AT_START="$(cat /proc/loadavg)"
   "$root/run.sh" --detach --no-build --executors "$EXECUTORS"
+  ( . "$PWD/scripts/infra.sh" && infra_init && PG_BIN="$(pg_bindir)" \
+      && pg_super -d iothub -c 'create extension if not exists pg_stat_statements' )
 }
 
-# measure_fleet [labels...]: this working tree's Benchmark tool against the hub in $IOTHUB_LOCAL_DIR; one JSON line.
+# measure_fleet TRANSPORT [labels...]: this working tree's Benchmark tool against the hub in $IOTHUB_LOCAL_DIR, the devices
+# answered by device-sim (sim) or by the load generator's real connections (mqtt); one JSON line.
 measure_fleet() {
-  local pg
+  local pg rabbitmq transport="$1"; shift
   pg="Host=127.0.0.1;Port=$(cat "$IOTHUB_LOCAL_DIR/pg/port");Database=iothub;Username=iothub;Password=$(cat "$IOTHUB_LOCAL_DIR/secrets/postgres.password")"
-  dotnet "$BENCH_TOOL" --hub-env "$IOTHUB_LOCAL_DIR/hub.env" --postgres "$pg" --devices "$DEVICES" --job "$JOB" \
-    --executors "$EXECUTORS" --instance "$IOTHUB_LOCAL_DIR" --load-at-start "$LOAD_AT_START" "$@"
+  rabbitmq="amqp://iothub:$(cat "$IOTHUB_LOCAL_DIR/secrets/rabbitmq.password")@127.0.0.1:$(sed -n 's/^export RABBITMQ_NODE_PORT=//p' "$IOTHUB_LOCAL_DIR/rabbitmq/node.env")/iothub"
+  dotnet "$BENCH_TOOL" --hub-env "$IOTHUB_LOCAL_DIR/hub.env" --postgres "$pg" --rabbitmq "$rabbitmq" --devices "$DEVICES" --job "$JOB" \
+    --executors "$EXECUTORS" --instance "$IOTHUB_LOCAL_DIR" --load-at-start "$LOAD_AT_START" \
+    --transport "$transport" --device-load "$DEVICE_LOAD" ${RATE:+--rate "$RATE"} "$@"
 }
 
 if [ "$BUILD" = 1 ]; then
@@ -96,12 +173,56 @@ if [ -z "$COMPARE" ]; then
   export IOTHUB_PORT_OFFSET="${IOTHUB_BENCH_PORT_OFFSET:-500}"
   cleanup() { [ "$KEEP" = 1 ] || ./run.sh stop >/dev/null 2>&1 || true; }
   trap cleanup EXIT
-  start_fresh_hub "$PWD" >&2
-  if [ -n "$CREATIONS" ]; then
-    dotnet "$BENCH_TOOL" --hub-env "$IOTHUB_LOCAL_DIR/hub.env" --creations "$CREATIONS" --pids "$IOTHUB_LOCAL_DIR/pids"
-  else
-    measure_fleet
+  if [ -n "$LATENCY" ]; then
+    start_fresh_hub "$PWD" >&2
+    pg="Host=127.0.0.1;Port=$(cat "$IOTHUB_LOCAL_DIR/pg/port");Database=iothub;Username=iothub;Password=$(cat "$IOTHUB_LOCAL_DIR/secrets/postgres.password")"
+    dotnet "$BENCH_TOOL" --hub-env "$IOTHUB_LOCAL_DIR/hub.env" --postgres "$pg" --latency "$LATENCY" --load-at-start "$LOAD_AT_START"
+    exit $?
   fi
+  if [ -n "$CREATIONS" ]; then
+    start_fresh_hub "$PWD" >&2
+    dotnet "$BENCH_TOOL" --hub-env "$IOTHUB_LOCAL_DIR/hub.env" --creations "$CREATIONS" --pids "$IOTHUB_LOCAL_DIR/pids"
+    exit $?
+  fi
+  if [ "$WEBHOOK" = 1 ]; then
+    # the subscriber listens on 127.0.0.1 over http; both sides run with the same setting, so only the subscription differs
+    export HUB_WEBHOOK_ALLOWED_HOSTS=127.0.0.1
+    RUNS="$IOTHUB_LOCAL_DIR/webhook.jsonl"
+    mkdir -p "$IOTHUB_LOCAL_DIR"; : >"$RUNS"
+    webhook_run() {   # webhook_run ROUND without|with
+      local line rc=0
+      say "--webhook round $1 of $ROUNDS: $2 a subscriber"
+      start_fresh_hub "$PWD" >&2
+      if [ "$2" = with ]; then line="$(measure_fleet "$TRANSPORT" --side with --webhook)" || rc=$?
+      else line="$(measure_fleet "$TRANSPORT" --side without)" || rc=$?; fi
+      ./run.sh stop >/dev/null 2>&1 || true
+      [ -n "$line" ] || { say "the run $2 a subscriber printed no result (exit $rc)"; exit 1; }
+      echo "$line" | tee -a "$RUNS"
+    }
+    # odd rounds without then with, even rounds with then without: neither side profits from its place
+    for round in $(seq 1 "$ROUNDS"); do
+      if [ $((round % 2)) = 1 ]; then webhook_run "$round" without; webhook_run "$round" with
+      else webhook_run "$round" with; webhook_run "$round" without; fi
+    done
+    dotnet "$BENCH_TOOL" --summarize-webhook "$RUNS" --rounds "$ROUNDS"
+    exit $?
+  fi
+  if [ "$TRANSPORT" != both ]; then
+    start_fresh_hub "$PWD" >&2
+    measure_fleet "$TRANSPORT"
+    exit $?
+  fi
+  # both: the same job over simulated and over real devices, each on a fresh hub, one after the other
+  RUNS="$IOTHUB_LOCAL_DIR/transports.jsonl" rc=0
+  mkdir -p "$IOTHUB_LOCAL_DIR"; : >"$RUNS"
+  for transport in sim mqtt; do
+    say "--transport both: $transport"
+    start_fresh_hub "$PWD" >&2
+    line="$(measure_fleet "$transport")" || rc=$?
+    [ -n "$line" ] || { say "the $transport run printed no result (exit $rc)"; exit 1; }
+    echo "$line" | tee -a "$RUNS"
+  done
+  dotnet "$BENCH_TOOL" --summarize-transports "$RUNS"
   exit $?
 fi
 
@@ -168,7 +289,7 @@ compare_run() {
       say "the $side hub did not start"; exit 1
     fi
   fi
-  line="$(measure_fleet --side "$side" --commit "$commit")" || rc=$?
+  line="$(measure_fleet "$TRANSPORT" --side "$side" --commit "$commit")" || rc=$?
   stop_hub "$starter" "$IOTHUB_LOCAL_DIR" "$IOTHUB_PORT_OFFSET"
   [ -n "$line" ] || { say "the $side run printed no result (exit $rc)"; exit 1; }
   echo "$line" | tee -a "$RUNS"

@@ -7,7 +7,11 @@
 #   ./run.sh --detach        same, but return once healthy and leave it running
 #   ./run.sh --no-build      skip `dotnet build`
 #   ./run.sh --executors K   start K executors (default 2)
+#   ./run.sh --rabbitmq-nodes N  a RabbitMQ cluster of N nodes on this machine (default 1; 3 tolerates one lost node)
+#   ./run.sh --pg-standby    a PostgreSQL standby with synchronous commit; the services follow a failover to it
 #   ./run.sh stop            stop what a previous ./run.sh started (by pid files / data folders)
+#
+# HUB_WEBHOOK_ALLOWED_HOSTS=host1,10.0.0.5 lets webhooks reach receivers inside your network.
 #
 # State lives in $IOTHUB_LOCAL_DIR (default .local/): pg/, rabbitmq/, logs/, pids/, secrets/,
 # certs/, hub.env. A second isolated instance: set IOTHUB_LOCAL_DIR and IOTHUB_PORT_OFFSET (or
@@ -21,7 +25,7 @@ IOTHUB_REPO_ROOT="$(pwd)"
 # shellcheck source=scripts/services.sh
 . scripts/services.sh
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 
 ACTION=run DETACH=0 BUILD=1 EXECUTORS=2
 while [ $# -gt 0 ]; do
@@ -31,12 +35,16 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --executors) shift; EXECUTORS="${1:-}" ;;
     --executors=*) EXECUTORS="${1#*=}" ;;
+    --rabbitmq-nodes) shift; IOTHUB_RABBITMQ_NODES="${1:-}"; export IOTHUB_RABBITMQ_NODES ;;
+    --rabbitmq-nodes=*) IOTHUB_RABBITMQ_NODES="${1#*=}"; export IOTHUB_RABBITMQ_NODES ;;
+    --pg-standby) IOTHUB_PG_STANDBY=1; export IOTHUB_PG_STANDBY ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
   shift
 done
 [[ "$EXECUTORS" =~ ^[1-9][0-9]*$ ]] || { echo "--executors needs a number >= 1" >&2; exit 2; }
+[[ "${IOTHUB_RABBITMQ_NODES:-1}" =~ ^[1-9]$ ]] || { echo "--rabbitmq-nodes needs a number from 1 to 9" >&2; exit 2; }
 
 infra_init
 services_init
@@ -102,8 +110,11 @@ fi
 
 # jobs-api first: it owns the document store schema; letting it create the schema alone avoids
 # concurrent schema migrations from several processes on an empty database.
+# HUB_WEBHOOK_ALLOWED_HOSTS: comma-separated webhook receivers inside your network that may be
+# subscribed anyway, also over http (docs/events.md, "Safety"); empty allows none.
 start_service jobs-api "$DLL_JOBS_API" "$IOTHUB_JOBS_API_PORT" \
-  "ASPNETCORE_URLS=http://127.0.0.1:$IOTHUB_JOBS_API_PORT"
+  "ASPNETCORE_URLS=http://127.0.0.1:$IOTHUB_JOBS_API_PORT" \
+  "Webhooks__AllowedHosts=${HUB_WEBHOOK_ALLOWED_HOSTS:-}"
 wait_healthy "jobs-api:$IOTHUB_JOBS_API_PORT"
 
 HEALTH=()
@@ -144,6 +155,7 @@ HEALTH+=("gateway:$HUB_HTTPS_PORT")
 wait_healthy "${HEALTH[@]}"
 
 write_hub_env
+write_cli_launcher
 
 cat <<EOF
 
@@ -151,8 +163,14 @@ IoT hub is running.
   Hub URL:            https://localhost:$HUB_HTTPS_PORT   (CA certificate: $CA_PATH)
   Devices (MQTT):     mqtts://localhost:$HUB_MQTT_PORT, wss://localhost:$HUB_HTTPS_PORT/\$iothub/websocket
   Connection string:  $(shown_connection_string)
+  Dashboard:          https://localhost:$HUB_HTTPS_PORT/dashboard/   (sign in with the connection string)
   Settings written to $IOTHUB_LOCAL_DIR/hub.env; logs in $LOG_DIR
 EOF
+if [ -n "$CLI_LAUNCHER" ]; then
+  cat <<EOF
+  Command line:       $CLI_LAUNCHER   (put it on PATH: export PATH="$(dirname "$CLI_LAUNCHER"):\$PATH", then iotjobs --help)
+EOF
+fi
 
 if [ "$DETACH" = 1 ]; then
   CLEANUP=0

@@ -3,8 +3,8 @@
 #
 #   ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Jobs]
 #
-# With extra arguments only the .NET suites run: the Node SDK suite (it takes port 443) and the benchmark
-# smoke are left out unless IOTHUB_SDK_COMPAT=1 / IOTHUB_BENCH_SMOKE=1 ask for them.
+# With extra arguments only the .NET suites run: the Node SDK suite (it takes port 443), the Kubernetes manifests suite
+# and the benchmark smoke are left out unless IOTHUB_SDK_COMPAT=1 / IOTHUB_KUBERNETES=1 / IOTHUB_BENCH_SMOKE=1 ask for them.
 #
 # With a Docker engine (`docker info` works) the C# fixture uses Testcontainers. Without one,
 # a private PostgreSQL and RabbitMQ are started like run.sh does, isolated under
@@ -89,7 +89,7 @@ else
   # infra functions call die (exit) on failure: run them in this shell so that the trap stops
   # whatever got started, and count the failure
   infra_init
-  ensure_packages
+  ensure_packages --with-browser
   STARTED_INFRA=1
   start_postgres
   start_rabbitmq
@@ -97,6 +97,11 @@ else
   export TEST_POSTGRES="${IOTHUB_PG_CONNECTION/Database=iothub/Database=postgres}"
   export TEST_RABBITMQ="$IOTHUB_RABBITMQ_URI"
   log "TEST_POSTGRES and TEST_RABBITMQ point at 127.0.0.1:$IOTHUB_PG_PORT and 127.0.0.1:$IOTHUB_RABBITMQ_PORT"
+fi
+
+# the dashboard specs drive Debian's chromium (installed above on the no-Docker path; here for the others)
+if [ ! -x /usr/bin/chromium ]; then
+  ( ensure_browser ) || log "could not install chromium: the dashboard specs will fail"
 fi
 
 # -------------------------------------------------------------------- build
@@ -123,6 +128,13 @@ trx_counts() {
   echo "$passed $failed $skipped"
 }
 
+# names of the failed tests of a .trx, one per line, printed again at the end: CI shows only the tail of the output
+FAILED_TESTS=()
+trx_failed_names() {
+  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$1" \
+    | sed -n 's/.* testName="\([^"]*\)".*/\1/p'
+}
+
 mapfile -t PROJECTS < <(find tests -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/node_modules/*' | sort)
 [ "${#PROJECTS[@]}" -gt 0 ] || log "warning: no *.Tests.csproj under tests/"
 rm -rf "$RESULTS_DIR"
@@ -146,34 +158,42 @@ for proj in "${PROJECTS[@]}"; do
     log "$name: $p passed, $f failed, $s skipped (exit $rc)"
     if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; log "$name: dotnet test failed without a failed test: counted as 1 failure"; fi
     PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
+    mapfile -t -O "${#FAILED_TESTS[@]}" FAILED_TESTS < <(trx_failed_names "$trx")
   else
     log "$name: no test results (crashed or did not build): counted as 1 failure"
     FAILED=$((FAILED + 1))
   fi
 done
 
-# -------------------------------------------------------- SDK compatibility
-SUITE=tests/sdk-compat/run-suite.sh
-if [ -x "$SUITE" ] && { [ "${#DOTNET_TEST_ARGS[@]}" = 0 ] || [ "${IOTHUB_SDK_COMPAT:-}" = 1 ]; }; then
-  log "$SUITE"
+# ------------------------------------------------------------ Node suites
+# run_node_suite NAME SCRIPT OPT_IN: a suite that prints "N passed, N failed[, N skipped]" as its last count line; run
+# when no dotnet test arguments were given or OPT_IN=1; a failing exit with no failed test counts as one failure.
+run_node_suite() {
+  local name="$1" suite="$2" opt_in="$3" out rc line p f s=0
+  [ -x "$suite" ] || return 0
+  [ "${#DOTNET_TEST_ARGS[@]}" = 0 ] || [ "${!opt_in:-}" = 1 ] || return 0
+  log "$suite"
   out="$(mktemp)"
-  "$SUITE" </dev/null 2>&1 | tee "$out"
+  "$suite" </dev/null 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
   line="$(grep -E '^[[:space:]]*[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)"
   rm -f "$out"
-  if [ -n "$line" ]; then
-    p="$(sed -E 's/^[[:space:]]*([0-9]+) passed.*/\1/' <<<"$line")"
-    f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
-    s=0
-    if grep -qE '[0-9]+ skipped' <<<"$line"; then s="$(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$line")"; fi
-    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-    log "sdk-compat: $p passed, $f failed, $s skipped (exit $rc)"
-    PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
-  else
-    log "sdk-compat: no 'N passed, N failed' line (exit $rc): counted as 1 failure"
+  if [ -z "$line" ]; then
+    log "$name: no 'N passed, N failed' line (exit $rc): counted as 1 failure"
     FAILED=$((FAILED + 1))
+    return 0
   fi
-fi
+  p="$(sed -E 's/^[[:space:]]*([0-9]+) passed.*/\1/' <<<"$line")"
+  f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+  if grep -qE '[0-9]+ skipped' <<<"$line"; then s="$(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$line")"; fi
+  if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+  log "$name: $p passed, $f failed, $s skipped (exit $rc)"
+  PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
+}
+
+# The Node SDK compatibility suite (takes port 443), and deploy/kubernetes rendered and validated offline (seconds).
+run_node_suite sdk-compat tests/sdk-compat/run-suite.sh IOTHUB_SDK_COMPAT
+run_node_suite kubernetes tests/kubernetes/run-suite.sh IOTHUB_KUBERNETES
 
 # ------------------------------------------------------------------ benchmark smoke
 # Exactness only, not speed: a small method job and twin job through ./bench.sh, each counted as one test. The
@@ -187,7 +207,7 @@ if [ "${#DOTNET_TEST_ARGS[@]}" = 0 ] || [ "${IOTHUB_BENCH_SMOKE:-}" = 1 ]; then
     if grep -q '"exact":true' <<<"$result" && grep -q '"postgresFsync":"on"' <<<"$result"; then
       PASSED=$((PASSED + 1))
     else
-      FAILED=$((FAILED + 1))
+      FAILED=$((FAILED + 1)); FAILED_TESTS+=("bench smoke ($job)")
     fi
   done
 fi
@@ -195,6 +215,10 @@ fi
 if [ -s "$IOTHUB_RECOVERY_REPORT" ]; then
   log "measured recovery times (fault specs; figures, not assertions):"
   sed 's/^/    /' "$IOTHUB_RECOVERY_REPORT" >&2
+fi
+if [ "${#FAILED_TESTS[@]}" -gt 0 ]; then
+  log "failed tests:"
+  printf '    %s\n' "${FAILED_TESTS[@]}" >&2
 fi
 
 summary_and_exit

@@ -1,4 +1,5 @@
 using Gateway.Auth;
+using Gateway.Dashboard;
 using Gateway.Http;
 using Gateway.Limits;
 using Gateway.Proxy;
@@ -20,6 +21,7 @@ builder.Services.AddSingleton<IDataProtectionProvider, EphemeralDataProtectionPr
 var app = builder.Build();
 app.UseHttpsOnly();
 app.UseResponseHeaders();
+app.UseDashboard(); // static files under /dashboard/, before the SAS check: they hold no data
 app.UseRouting();
 app.UseSasAuthentication();
 app.UseRequestLimits();

@@ -14,10 +14,18 @@
 #   IOTHUB_EPMD_PORT          port of a private epmd for the RabbitMQ node (default 55674)
 #   IOTHUB_RABBITMQ_VHOST     vhost of the application user (default iothub)
 #   IOTHUB_RABBITMQ_PLUGINS   Erlang list of plugins to enable (default [])
+#   IOTHUB_RABBITMQ_NODES     RabbitMQ nodes clustered on this machine (default 1). Node 1 is the node above; node i
+#                             lives in rabbitmq-i/ with AMQP port IOTHUB_RABBITMQ_PORT_i and distribution port
+#                             IOTHUB_RABBITMQ_DIST_PORT_i (default node 1's ports + 1000*(i-1)), all on one epmd
 #   IOTHUB_PG_FAST=1          fsync/synchronous_commit off (throw-away test data)
 #   IOTHUB_PG_STOP_MODE       pg_ctl stop mode (default fast; the fault specs use immediate, a crash)
+#   IOTHUB_PG_STAT_STATEMENTS=1 a new data folder loads pg_stat_statements (shared_preload_libraries in its
+#                             postgresql.conf), so every SQL statement is counted; ./bench.sh sets it, ./run.sh not
+#   IOTHUB_PG_STANDBY=1       a streaming-replication standby with synchronous commit in pg-standby/ on port
+#                             IOTHUB_PG_STANDBY_PORT (default IOTHUB_PG_PORT + 1000); kept once made
 # Outputs (after start_postgres / start_rabbitmq):
-#   IOTHUB_PG_CONNECTION, IOTHUB_RABBITMQ_URI (exported)
+#   IOTHUB_PG_CONNECTION, IOTHUB_RABBITMQ_URI (exported; node 1), IOTHUB_RABBITMQ_CLUSTER_NODES (exported:
+#   host:port of every node, comma-separated, for the services' RabbitMq__ClusterNodes)
 
 IOTHUB_REPO_ROOT="${IOTHUB_REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 
@@ -108,8 +116,18 @@ pg_bindir() {
   return 1
 }
 
-# Install what is missing: PostgreSQL server, RabbitMQ, curl, openssl.
+# The browser the dashboard specs drive (tests/Integration.Tests/Dashboard): Debian's chromium, run headless by its
+# path; Playwright's own browser download is never used. A font, so that screenshots show text.
+ensure_browser() {
+  local want=()
+  [ -x /usr/bin/chromium ] || want+=(chromium)
+  ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1 || want+=(fonts-dejavu-core)
+  if [ "${#want[@]}" -gt 0 ]; then apt_install "${want[@]}"; fi
+}
+
+# Install what is missing: PostgreSQL server, RabbitMQ, curl, openssl; with --with-browser also the test browser.
 ensure_packages() {
+  if [ "${1:-}" = --with-browser ]; then ensure_browser; fi
   local want=()
   pg_bindir >/dev/null || want+=(postgresql)
   command -v psql >/dev/null 2>&1 || want+=(postgresql-client)
@@ -161,16 +179,13 @@ pg_super() {
   as_user postgres "$PG_BIN/psql" -X -q -h "$PG_SOCKET_DIR" -p "$port" -U postgres -v ON_ERROR_STOP=1 "$@"
 }
 
-start_postgres() {
-  PG_BIN="$(pg_bindir)" || die "PostgreSQL server binaries not found (initdb)"
+# The data folder, made by initdb when it has none yet. Also called by bench.sh before an older checkout's run.sh
+# starts the server on it, so that its hub, too, counts statements (IOTHUB_PG_STAT_STATEMENTS).
+init_postgres_data() {
+  PG_BIN="${PG_BIN:-$(pg_bindir)}" || die "PostgreSQL server binaries not found (initdb)"
   local owner=postgres
   is_root || owner="$(id -un)"
-  mkdir -p "$PG_DIR"
-  if is_root; then chown postgres: "$PG_DIR"; fi
-  chmod 700 "$PG_DIR"
-  ensure_traversable postgres "$PG_DIR"
-  as_user postgres mkdir -p "$PG_SOCKET_DIR"
-  chmod 700 "$PG_SOCKET_DIR"
+  make_pg_folders
 
   if [ ! -s "$PG_DATA/PG_VERSION" ]; then
     log "initialising PostgreSQL data folder $PG_DATA"
@@ -189,7 +204,21 @@ host    all   postgres  ::/0       reject
 host    all   all       127.0.0.1/32  scram-sha-256
 host    all   all       ::1/128       scram-sha-256
 EOF
+    # Counting statements costs a little on every statement: only when asked (bench.sh, "Where the time goes")
+    if [ "${IOTHUB_PG_STAT_STATEMENTS:-0}" = 1 ]; then
+      as_user postgres sh -c "echo \"shared_preload_libraries = 'pg_stat_statements'\" >> '$PG_DATA/postgresql.conf'"
+    fi
   fi
+}
+
+start_postgres() {
+  PG_BIN="$(pg_bindir)" || die "PostgreSQL server binaries not found (initdb)"
+  local promoted="$IOTHUB_LOCAL_DIR/pg-standby/data"
+  if [ -s "$promoted/PG_VERSION" ] && [ ! -f "$promoted/standby.signal" ]; then
+    # two primaries would each take writes: the old one must not start again as one
+    die "the standby in $IOTHUB_LOCAL_DIR/pg-standby was promoted: it is the primary now, and $PG_DATA is stale (docs/scaling.md, \"Bringing the old primary back\")"
+  fi
+  init_postgres_data
 
   if pg_is_running; then
     log "PostgreSQL already running (data $PG_DATA, port $(cat "$PG_DIR/port" 2>/dev/null))"
@@ -213,6 +242,7 @@ EOF
   local pgpass
   pgpass="$(secret postgres.password)"
   pg_super -d postgres >/dev/null <<EOF
+SET synchronous_commit = local;
 SELECT 'CREATE ROLE iothub LOGIN CREATEDB'
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'iothub') \gexec
 ALTER ROLE iothub WITH LOGIN CREATEDB PASSWORD '$pgpass';
@@ -221,11 +251,21 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'iothub') \gexec
 EOF
   [ $? = 0 ] || die "could not create the PostgreSQL role/database"
   IOTHUB_PG_CONNECTION="Host=127.0.0.1;Port=$IOTHUB_PG_PORT;Database=iothub;Username=iothub;Password=$pgpass"
+  if pg_standby_wanted; then
+    start_postgres_standby
+    # Npgsql tries both and takes the one that accepts writes: after a failover, the promoted standby
+    IOTHUB_PG_CONNECTION="Host=127.0.0.1:$IOTHUB_PG_PORT,127.0.0.1:$(pg_standby_port);Database=iothub;Username=iothub;Password=$pgpass;Target Session Attributes=read-write;Host Recheck Seconds=2"
+  fi
   export IOTHUB_PG_CONNECTION
 }
 
 stop_postgres() {
   [ -n "${PG_DATA:-}" ] || return 0
+  stop_postgres_server
+  if [ -d "$IOTHUB_LOCAL_DIR/pg-standby/data" ]; then with_pg_standby stop_postgres_server; fi
+}
+
+stop_postgres_server() {
   if pg_is_running; then
     log "stopping PostgreSQL ($PG_DATA)"
     pg_ctl_cmd stop -D "$PG_DATA" -m "${IOTHUB_PG_STOP_MODE:-fast}" -w -t 60 >/dev/null || log "warning: pg_ctl stop failed"
@@ -277,8 +317,8 @@ boot_rabbitmq_node() {
   rmqctl wait --timeout 90 "$RMQ_DIR/rabbitmq.pid" >>"$LOG_DIR/rabbitmq-start.log" 2>&1
 }
 
-start_rabbitmq() {
-  local server
+start_rabbitmq_node() {
+  local join_to="${1:-}" server
   server="$(rmq_bin rabbitmq-server)" || die "rabbitmq-server not installed"
   mkdir -p "$RMQ_DIR"/{mnesia,log,home}
   if is_root; then chown -R rabbitmq: "$RMQ_DIR"; fi
@@ -291,7 +331,9 @@ start_rabbitmq() {
     echo "iothub-$h@localhost" > "$RMQ_DIR/nodename"
   fi
   if [ ! -s "$RMQ_DIR/home/.erlang.cookie" ]; then
-    (umask 077; gen_password > "$RMQ_DIR/home/.erlang.cookie")
+    # the nodes of a cluster share node 1's cookie: only they reach each other
+    if [ -n "$join_to" ]; then (umask 077; cat "$IOTHUB_LOCAL_DIR/rabbitmq/home/.erlang.cookie" > "$RMQ_DIR/home/.erlang.cookie")
+    else (umask 077; gen_password > "$RMQ_DIR/home/.erlang.cookie"); fi
   fi
   local rpass vhost="$IOTHUB_RABBITMQ_VHOST"
   rpass="$(secret rabbitmq.password)"
@@ -313,6 +355,8 @@ default_permissions.read = .*
 default_permissions.write = .*
 log.file.level = info
 log.console = false
+# quorum queues (libs/Messaging/Bus.cs) keep their write-ahead log in memory up to this size: 64 MB, not 512
+raft.wal_max_size_bytes = 64000000
 EOF
     echo "[]." > "$RMQ_DIR/advanced.config"
     echo "$IOTHUB_RABBITMQ_PLUGINS." > "$RMQ_DIR/enabled_plugins"
@@ -351,6 +395,16 @@ EOF
     fi
   fi
 
+  if [ -n "$join_to" ]; then
+    # A fresh node joins once; a member that restarts (after a crash too) finds its cluster from its own data.
+    if ! rmqctl cluster_status 2>/dev/null | grep -qF "$join_to"; then
+      log "RabbitMQ node $(cat "$RMQ_DIR/nodename") joins the cluster of $join_to"
+      { rmqctl stop_app && rmqctl reset && rmqctl join_cluster "$join_to" && rmqctl start_app; } >>"$LOG_DIR/rabbitmq-start.log" 2>&1 \
+        || die "RabbitMQ node $(cat "$RMQ_DIR/nodename") could not join $join_to (log: $LOG_DIR/rabbitmq-start.log)"
+    fi
+    # users, vhosts and permissions are the cluster's: node 1 set them
+    return 0
+  fi
   # Idempotent: the application user with the password of the secret file, full rights on
   # its own vhost; the guest user must not exist.
   rmqctl delete_user guest >/dev/null 2>&1 || true
@@ -368,7 +422,7 @@ EOF
   export IOTHUB_RABBITMQ_URI
 }
 
-stop_rabbitmq() {
+stop_rabbitmq_node() {
   [ -n "${RMQ_DIR:-}" ] && [ -f "$RMQ_DIR/node.env" ] || return 0
   local pid=""
   rmq_pid_is_ours && pid="$(cat "$RMQ_DIR/rabbitmq.pid")"
@@ -393,3 +447,158 @@ stop_rabbitmq() {
     fi
   fi
 }
+
+# ------------------------------------------------------- RabbitMQ: one node or a cluster
+# The nodes asked for, else as many as this state folder's cluster has (rabbitmq/nodes), else 1.
+rmq_node_count() {
+  local recorded="$IOTHUB_LOCAL_DIR/rabbitmq/nodes"
+  if [ -n "${IOTHUB_RABBITMQ_NODES:-}" ]; then printf '%s' "$IOTHUB_RABBITMQ_NODES"
+  elif [ -s "$recorded" ]; then cat "$recorded"
+  else printf 1; fi
+}
+rmq_node_dir() { if [ "$1" = 1 ]; then printf '%s' "$IOTHUB_LOCAL_DIR/rabbitmq"; else printf '%s' "$IOTHUB_LOCAL_DIR/rabbitmq-$1"; fi; }
+rmq_node_port() { local v="IOTHUB_RABBITMQ_PORT_$1"; printf '%s' "${!v:-$((IOTHUB_RABBITMQ_PORT + 1000 * ($1 - 1)))}"; }
+rmq_node_dist_port() { local v="IOTHUB_RABBITMQ_DIST_PORT_$1"; printf '%s' "${!v:-$((IOTHUB_RABBITMQ_DIST_PORT + 1000 * ($1 - 1)))}"; }
+
+# Runs a command (an infra function) for node i: RMQ_DIR and the port variables are that node's, in a subshell.
+with_rmq_node() {
+  local i="$1"; shift
+  ( RMQ_DIR="$(rmq_node_dir "$i")"; IOTHUB_RABBITMQ_PORT="$(rmq_node_port "$i")"
+    IOTHUB_RABBITMQ_DIST_PORT="$(rmq_node_dist_port "$i")"; "$@" )
+}
+
+# Node 1, then (IOTHUB_RABBITMQ_NODES > 1) every other node, each joining node 1's cluster. Node 1 comes first and
+# stop_rabbitmq stops it last: a node that stopped before its peers waits for them when it starts again.
+start_rabbitmq() {
+  local n i nodes
+  n="$(rmq_node_count)"
+  RMQ_DIR="$(rmq_node_dir 1)"
+  if [ -s "$RMQ_DIR/nodes" ] && [ "$(cat "$RMQ_DIR/nodes")" != "$n" ]; then
+    # a quorum queue of N members needs a majority of them: nodes cannot just be left out
+    die "$IOTHUB_LOCAL_DIR holds a RabbitMQ cluster of $(cat "$RMQ_DIR/nodes") nodes, not $n: start it with --rabbitmq-nodes $(cat "$RMQ_DIR/nodes"), or stop it and remove $IOTHUB_LOCAL_DIR/rabbitmq* for a new broker (messages still queued are lost)"
+  fi
+  start_rabbitmq_node
+  echo "$n" > "$RMQ_DIR/nodes"
+  nodes="127.0.0.1:$IOTHUB_RABBITMQ_PORT"
+  for i in $(seq 2 "$n"); do
+    with_rmq_node "$i" start_rabbitmq_node "$(cat "$RMQ_DIR/nodename")" || die "RabbitMQ node $i did not start"
+    nodes="$nodes,127.0.0.1:$(rmq_node_port "$i")"
+  done
+  IOTHUB_RABBITMQ_CLUSTER_NODES="$nodes"
+  export IOTHUB_RABBITMQ_CLUSTER_NODES
+  drop_classic_queues
+}
+
+# Queues made before every queue became a quorum queue (libs/Messaging/Bus.cs) are classic ones, and RabbitMQ refuses
+# the services' declarations of them. Empty ones are deleted, to be declared again as quorum queues; a classic queue
+# that still holds messages stops the start with the way out, since deleting it would lose them.
+drop_classic_queues() {
+  local vhost="$IOTHUB_RABBITMQ_VHOST" name type durable auto_delete messages kept=()
+  while IFS=$'\t' read -r name type durable auto_delete messages; do
+    # a service's own temporary queue (not durable, deleted with its connection) stays a classic one
+    [ "$type" = classic ] && [ "$durable" = true ] && [ "$auto_delete" = false ] || continue
+    if [ "$messages" = 0 ]; then
+      rmqctl delete_queue -p "$vhost" "$name" </dev/null >/dev/null || die "could not delete the classic queue $name"
+    else
+      kept+=("$name ($messages messages)")
+    fi
+  done < <(rmqctl list_queues -p "$vhost" --no-table-headers name type durable auto_delete messages 2>/dev/null)
+  if [ "${#kept[@]}" -gt 0 ]; then
+    die "RabbitMQ holds queues of an earlier version with messages in them: ${kept[*]}. Start that version until they are empty, or stop and remove $IOTHUB_LOCAL_DIR/rabbitmq* to discard them (docs/scaling.md)"
+  fi
+}
+
+stop_rabbitmq() {
+  local i
+  for i in $(seq "$(rmq_node_count)" -1 2); do with_rmq_node "$i" stop_rabbitmq_node || true; done
+  RMQ_DIR="${IOTHUB_LOCAL_DIR:+$(rmq_node_dir 1)}"
+  stop_rabbitmq_node
+}
+
+# Fault specs: node i crashes (kill -9 of its Erlang VM) / starts again and rejoins its cluster.
+kill_rabbitmq_node() { with_rmq_node "$1" kill_rabbitmq_vm; }
+kill_rabbitmq_vm() { rmq_pid_is_ours && kill -KILL "$(cat "$RMQ_DIR/rabbitmq.pid")"; }
+restart_rabbitmq_node() {
+  local first; first="$(cat "$(rmq_node_dir 1)/nodename")"
+  if [ "$1" = 1 ]; then with_rmq_node 1 start_rabbitmq_node; else with_rmq_node "$1" start_rabbitmq_node "$first"; fi
+}
+# The node (1..N) whose name is $1, e.g. a queue leader's.
+rmq_node_number() {
+  local i
+  for i in $(seq 1 "$(rmq_node_count)"); do
+    if [ "$(cat "$(rmq_node_dir "$i")/nodename")" = "$1" ]; then printf '%s' "$i"; return 0; fi
+  done
+  return 1
+}
+
+# ------------------------------------------------ PostgreSQL: a synchronous standby
+pg_standby_port() { printf '%s' "${IOTHUB_PG_STANDBY_PORT:-$((IOTHUB_PG_PORT + 1000))}"; }
+pg_standby_wanted() { [ "${IOTHUB_PG_STANDBY:-0}" = 1 ] || [ -d "$IOTHUB_LOCAL_DIR/pg-standby/data" ]; }
+
+# Runs a command (an infra function) for the standby: the PostgreSQL folder variables are the standby's, in a subshell.
+with_pg_standby() {
+  ( PG_DIR="$IOTHUB_LOCAL_DIR/pg-standby"; PG_DATA="$PG_DIR/data"; PG_SOCKET_DIR="$PG_DIR/socket"
+    IOTHUB_PG_PORT="$(pg_standby_port)"; PG_BIN="${PG_BIN:-$(pg_bindir)}"; "$@" )
+}
+
+# The standby streams the primary's WAL through a replication slot (no WAL it still needs is removed), and the primary
+# acknowledges a commit only once the standby has it (synchronous_standby_names): an acknowledged write is on both.
+start_postgres_standby() {
+  local primary_port="$IOTHUB_PG_PORT" primary_socket="$PG_SOCKET_DIR" standby_data="$IOTHUB_LOCAL_DIR/pg-standby/data"
+  if ! grep -q '^local *replication' "$PG_DATA/pg_hba.conf"; then
+    # replication through the private socket only (folder 0700, server account)
+    as_user postgres sh -c "echo 'local   replication   all   trust' >> '$PG_DATA/pg_hba.conf'"
+    pg_super -d postgres -c 'select pg_reload_conf()' >/dev/null
+  fi
+  pg_super -d postgres -c "select pg_create_physical_replication_slot('standby') where not exists (select from pg_replication_slots where slot_name = 'standby')" >/dev/null \
+    || die "could not create the standby's replication slot"
+  if [ ! -s "$standby_data/PG_VERSION" ]; then
+    log "making the PostgreSQL standby (pg_basebackup into $standby_data)"
+    with_pg_standby make_pg_folders
+    as_user postgres "$PG_BIN/pg_basebackup" -D "$standby_data" -h "$primary_socket" -p "$primary_port" -U postgres -X stream -S standby --checkpoint=fast \
+      >"$LOG_DIR/postgres-basebackup.log" 2>&1 || { tail -n 20 "$LOG_DIR/postgres-basebackup.log" >&2; die "pg_basebackup failed"; }
+    # synchronous_standby_names empty: once promoted, the standby must not wait for a standby of its own
+    as_user postgres sh -c "cat >> '$standby_data/postgresql.auto.conf'" <<EOF
+primary_conninfo = 'host=$primary_socket port=$primary_port user=postgres application_name=standby'
+primary_slot_name = 'standby'
+synchronous_standby_names = ''
+EOF
+    as_user postgres touch "$standby_data/standby.signal"
+  fi
+  with_pg_standby start_pg_standby_server
+  pg_super -d postgres -c "alter system set synchronous_standby_names = 'standby'" -c 'select pg_reload_conf()' >/dev/null \
+    || die "could not make the standby synchronous"
+  local i
+  for i in $(seq 1 60); do
+    [ "$(pg_super -d postgres -Atc "select sync_state from pg_stat_replication where application_name = 'standby'")" = sync ] && return 0
+    sleep 0.5
+  done
+  die "the PostgreSQL standby did not become a synchronous standby (log: $LOG_DIR/postgres-standby.log)"
+}
+
+# The server's folder (PG_DIR) and its private socket folder, for the postgres account only.
+make_pg_folders() {
+  mkdir -p "$PG_DIR"
+  if is_root; then chown postgres: "$PG_DIR"; fi
+  chmod 700 "$PG_DIR"
+  ensure_traversable postgres "$PG_DIR"
+  as_user postgres mkdir -p "$PG_SOCKET_DIR"
+  chmod 700 "$PG_SOCKET_DIR"
+}
+
+start_pg_standby_server() {
+  make_pg_folders
+  if pg_is_running; then log "PostgreSQL standby already running (port $IOTHUB_PG_PORT)"; return 0; fi
+  local pglog="$LOG_DIR/postgres-standby.log"
+  touch "$pglog"
+  if is_root; then chown postgres: "$pglog"; fi
+  log "starting the PostgreSQL standby on 127.0.0.1:$IOTHUB_PG_PORT"
+  ( close_fds; pg_ctl_cmd start -D "$PG_DATA" -l "$pglog" -w -t 120 \
+      -o "-c port=$IOTHUB_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET_DIR -c max_connections=${IOTHUB_PG_MAX_CONNECTIONS:-400} -c shared_buffers=256MB" >/dev/null ) \
+    || { tail -n 30 "$pglog" >&2; die "the PostgreSQL standby did not start (port $IOTHUB_PG_PORT in use?)"; }
+  echo "$IOTHUB_PG_PORT" > "$PG_DIR/port"
+}
+
+# Fault specs: the primary crashes (pg_ctl stop -m immediate); the standby is promoted to primary.
+crash_pg_primary() { PG_BIN="${PG_BIN:-$(pg_bindir)}"; pg_ctl_cmd stop -D "$PG_DATA" -m immediate -w -t 60 >/dev/null; }
+promote_pg_standby() { with_pg_standby pg_ctl_cmd promote -D "$IOTHUB_LOCAL_DIR/pg-standby/data" -w -t 60 >/dev/null; }

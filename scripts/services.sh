@@ -87,6 +87,25 @@ write_hub_env() {
   mv -f "$IOTHUB_LOCAL_DIR/hub.env.tmp" "$IOTHUB_LOCAL_DIR/hub.env"
 }
 
+# .local/bin/iotjobs: a launcher for the command line (cli/) of this checkout, bound to this instance's hub.env, so
+# it works from any folder once .local/bin is on PATH. An explicit IOTJOBS_HUB_ENV or IOTHUB_CONNECTION_STRING wins.
+# Sets CLI_LAUNCHER for the caller's banner (empty when the command line was not built).
+write_cli_launcher() {
+  CLI_LAUNCHER=""
+  local dll="$IOTHUB_REPO_ROOT/cli/bin/$BIN_CFG/net10.0/iotjobs.dll"
+  [ -f "$dll" ] || return 0
+  mkdir -p "$IOTHUB_LOCAL_DIR/bin"
+  CLI_LAUNCHER="$IOTHUB_LOCAL_DIR/bin/iotjobs"
+  cat > "$CLI_LAUNCHER.tmp" <<EOF
+#!/usr/bin/env bash
+# Written by run.sh: the iotjobs command line of this checkout (cli/README.md).
+export IOTJOBS_HUB_ENV="\${IOTJOBS_HUB_ENV:-$IOTHUB_LOCAL_DIR/hub.env}"
+exec dotnet "$dll" "\$@"
+EOF
+  chmod 755 "$CLI_LAUNCHER.tmp"
+  mv -f "$CLI_LAUNCHER.tmp" "$CLI_LAUNCHER"
+}
+
 # The connection string for run.sh's banner: in full on a terminal only. Redirected output ends up in log files
 # (bench.sh, test.sh's benchmark smoke), and no key belongs in a log; hub.env always holds it.
 shown_connection_string() {
@@ -130,6 +149,7 @@ start_service() {
   ( close_fds; cd "$(dirname "$dll")" && exec setsid env \
       "ConnectionStrings__postgres=$IOTHUB_PG_CONNECTION" \
       "ConnectionStrings__rabbitmq=$IOTHUB_RABBITMQ_URI" \
+      "RabbitMq__ClusterNodes=${IOTHUB_RABBITMQ_CLUSTER_NODES:-}" \
       "OTEL_SERVICE_NAME=$name" \
       "$@" \
       bash -c 'echo "$$ $1" > "$2"; exec dotnet "$1"' svc "$dll" "$PID_DIR/$name.pid" \

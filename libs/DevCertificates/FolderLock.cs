@@ -5,7 +5,8 @@ internal static class FolderLock
 {
     public static IDisposable Acquire(string path)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Generous: the other process holds it while it makes RSA keys, which takes long on a machine busy with other work.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
         while (true)
         {
             try

@@ -1,3 +1,4 @@
+using IotHubJobs.Messaging;
 using IotHubJobs.Dispatch;
 using IotHubJobs.Contracts.Devices;
 using IotHubJobs.ServiceDefaults;
@@ -32,7 +33,7 @@ public sealed class CallDeviceMethodsConsumer(DeviceCalls calls, TimeProvider cl
         try
         {
             await BrokerOutage.RetryUntilAsync(request.ExpiresAt, clock, async token =>
-                await (await context.GetSendEndpoint(new Uri($"queue:{request.ReplyQueue}"))).Send(reply, token));
+                await (await context.GetSendEndpoint(QueueAddress.Of(request.ReplyQueue))).Send(reply, token));
         }
         catch (TimeoutException)
         {

@@ -40,7 +40,7 @@ public sealed class DeliverJobMethodConsumer(DeviceCalls calls, ClaimedOutcomes 
 
         var endedAt = clock.GetUtcNow();
         var claim = run.Claim is { DeviceIds.Count: > 0 } claimed ? claimed : new DeviceJobClaims.Claim([], endedAt, answerBy);
-        var results = run.Outcomes.Select(o => JobMethodResult.From(o, claim.ClaimedAt, endedAt)).ToList();
+        var results = run.Outcomes.Select(o => JobMethodResult.From(o, claim.ClaimedAt, endedAt) with { Attempt = claim.AttemptOf(o.DeviceId) }).ToList();
         DeviceOperationMetrics.Record(method.MethodName, results, claim.ClaimedAt, endedAt);
         var completed = new DeviceJobsCompleted(delivery.JobId, results);
         if (claim.DeviceIds.Count > 0)

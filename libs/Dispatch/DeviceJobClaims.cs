@@ -5,13 +5,18 @@ namespace IotHubJobs.Dispatch;
 /// <summary>
 /// Claims pending device jobs before anything touches a device. Only a pending row can be claimed, so a command
 /// delivered again, or sent twice, never reaches a device whose device job already ran, is running elsewhere, was
-/// canceled or timed out: at most once per job and device. A claim holds for a lease; past it, jobs-api fails the
-/// device job as outcome unknown.
+/// canceled or timed out: at most once per job and device and attempt. A claim holds for a lease; past it, jobs-api fails
+/// the device job as outcome unknown. Each claim is an attempt: a rollout that retries a failed attempt makes the device job
+/// pending again with the time its next attempt is due, and no claim takes it before then (docs/rollouts.md, "Retries").
 /// </summary>
 public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    /// <summary>The devices claimed, when, and until when.</summary>
-    public sealed record Claim(IReadOnlyList<string> DeviceIds, DateTimeOffset ClaimedAt, DateTimeOffset ClaimedUntil);
+    /// <summary>The devices claimed, when, until when, and which attempt each claim is (1 for the first).</summary>
+    public sealed record Claim(IReadOnlyList<string> DeviceIds, DateTimeOffset ClaimedAt, DateTimeOffset ClaimedUntil,
+        IReadOnlyDictionary<string, int>? Attempts = null)
+    {
+        public int? AttemptOf(string deviceId) => Attempts is not null && Attempts.TryGetValue(deviceId, out var attempt) ? attempt : null;
+    }
 
     public async Task<Claim> ClaimAsync(string jobId, IReadOnlyList<string> deviceIds, string claimedBy, TimeSpan lease, CancellationToken ct)
     {
@@ -27,9 +32,10 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
         var until = now + lease;
         await using var cmd = new NpgsqlCommand("""
             update dispatch.device_jobs
-               set status = 'running', start_utc = $3, last_updated_utc = $3, claimed_by = $4, claimed_until = $5
-             where job_id = $1 and device_id = any($2) and status = 'pending'
-            returning device_id
+               set status = 'running', start_utc = coalesce(start_utc, $3), last_updated_utc = $3, claimed_by = $4, claimed_until = $5,
+                   attempts = attempts + 1, next_attempt_at = null, attempt_sent_until = null, acknowledge_by = null
+             where job_id = $1 and device_id = any($2) and status = 'pending' and (next_attempt_at is null or next_attempt_at <= $3)
+            returning device_id, attempts
             """, conn, tx);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
@@ -37,9 +43,36 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
         cmd.Parameters.AddWithValue(claimedBy);
         cmd.Parameters.AddWithValue(until.UtcDateTime);
         var claimed = new List<string>(deviceIds.Count);
+        var attempts = new Dictionary<string, int>(deviceIds.Count, StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) claimed.Add(reader.GetString(0));
-        return new Claim(claimed, now, until);
+        while (await reader.ReadAsync(ct))
+        {
+            claimed.Add(reader.GetString(0));
+            attempts[reader.GetString(0)] = reader.GetInt32(1);
+        }
+        return new Claim(claimed, now, until, attempts);
+    }
+
+    /// <summary>How long a claim outlives an acknowledgement's timeout, so that the timeout, not the claim's expiry, ends the device job.</summary>
+    public static readonly TimeSpan AcknowledgementMargin = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// An acknowledged twin job's claimed device jobs whose twins were updated wait for their devices to report the desired
+    /// values until <paramref name="until"/> (docs/rollouts.md, "Acknowledged twin jobs"); jobs-api ends them.
+    /// </summary>
+    public async Task AwaitAcknowledgementAsync(string jobId, IReadOnlyList<string> deviceIds, string claimedBy, DateTimeOffset until, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            update dispatch.device_jobs set acknowledge_by = $4, claimed_until = $5, last_updated_utc = $6
+             where job_id = $1 and device_id = any($2) and status = 'running' and claimed_by = $3
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(deviceIds.ToArray());
+        cmd.Parameters.AddWithValue(claimedBy);
+        cmd.Parameters.AddWithValue(until.UtcDateTime);
+        cmd.Parameters.AddWithValue((until + AcknowledgementMargin).UtcDateTime);
+        cmd.Parameters.AddWithValue(clock.GetUtcNow().UtcDateTime);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>

@@ -45,6 +45,63 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
         return devices;
     }
 
+    /// <summary>
+    /// The job's next <paramref name="limit"/> device jobs after <paramref name="after"/> in device-id order, whatever their
+    /// status, with whether each is still pending: a rollout's next devices to dispatch (a device canceled meanwhile
+    /// is passed over).
+    /// </summary>
+    public static async Task<List<(string DeviceId, bool Pending)>> NextAfterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId,
+        string after, int limit, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select device_id, status = 'pending' from dispatch.device_jobs
+             where job_id = $1 and device_id > $2 order by device_id limit $3
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(after);
+        cmd.Parameters.AddWithValue(limit);
+        var devices = new List<(string, bool)>(limit);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) devices.Add((reader.GetString(0), reader.GetBoolean(1)));
+        return devices;
+    }
+
+    /// <summary>The counts of the job's device jobs in the device-id range (after, through]: one wave of a rollout.</summary>
+    public async Task<DeviceJobStatistics> CountBetweenAsync(string jobId, string after, string through, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            select status, count(*)::int from dispatch.device_jobs
+             where job_id = $1 and device_id > $2 and device_id <= $3 group by status
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(after);
+        cmd.Parameters.AddWithValue(through);
+        var counts = DeviceJobStatistics.Empty;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) counts = DeviceJobCounts.Add(counts, reader.GetString(0), reader.GetInt32(1));
+        return counts;
+    }
+
+    /// <summary>
+    /// How many device jobs in the device-id range (after, through] there are, and how many of them succeeded in a
+    /// rollout's sense: completed with a method status below 400 (or a twin update applied) — a wave's success share.
+    /// </summary>
+    public async Task<(int Devices, int Succeeded)> CountSucceededBetweenAsync(string jobId, string after, string through, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            select count(*)::int,
+                   count(*) filter (where status = 'completed'
+                                      and coalesce((outcome->'deviceMethodResponse'->>'status')::int, 200) < 400)::int
+              from dispatch.device_jobs where job_id = $1 and device_id > $2 and device_id <= $3
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(after);
+        cmd.Parameters.AddWithValue(through);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
     /// <summary>A cancelled job's pending device jobs become canceled; what is already claimed finishes. Returns how many.</summary>
     public static async Task<int> CancelPendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId, DateTimeOffset at, CancellationToken ct)
     {
@@ -81,6 +138,104 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
             jobId,
         ]);
 
+    /// <summary>
+    /// Failed attempts a rollout retries (docs/rollouts.md, "Retries"): each device job becomes pending again with the time
+    /// its next attempt is due and the error its attempt failed with; queued with the event that records them. Only a
+    /// device job still running the attempt that failed is touched, so a result delivered twice retries nothing twice.
+    /// </summary>
+    public static UnitOfWorkStatement ScheduleRetries(string jobId, IReadOnlyList<(string DeviceId, int Attempt, DateTimeOffset NextAttemptAt, string ErrorJson)> retries,
+        DateTimeOffset at) => new("""
+        update dispatch.device_jobs d
+           set status = 'pending', next_attempt_at = r.next_at, attempt_sent_until = null, last_error = r.error::jsonb, acknowledge_by = null,
+               claimed_by = null, claimed_until = null, last_updated_utc = ?
+          from unnest(?::text[], ?::int[], ?::timestamptz[], ?::text[]) as r(device_id, attempt, next_at, error)
+         where d.job_id = ? and d.device_id = r.device_id and d.status = 'running' and d.attempts = r.attempt
+        """,
+        [
+            at.ToUniversalTime(),
+            retries.Select(r => r.DeviceId).ToArray(),
+            retries.Select(r => r.Attempt).ToArray(),
+            retries.Select(r => r.NextAttemptAt.ToUniversalTime()).ToArray(),
+            retries.Select(r => r.ErrorJson).ToArray(),
+            jobId,
+        ]);
+
+    /// <summary>
+    /// Which of these devices are running an attempt in the job, with its number: a result of a job that retries is
+    /// recorded only when it answers the attempt running now (an older attempt's result delivered again changes nothing).
+    /// </summary>
+    public async Task<Dictionary<string, int>> RunningAttemptsAsync(string jobId, IReadOnlyCollection<string> deviceIds, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "select device_id, attempts from dispatch.device_jobs where job_id = $1 and device_id = any($2) and status = 'running'");
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(deviceIds.ToArray());
+        var running = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) running[reader.GetString(0)] = reader.GetInt32(1);
+        return running;
+    }
+
+    /// <summary>
+    /// The scheduler's part of retries: up to <paramref name="limit"/> device jobs whose next attempt is due and whose
+    /// command was not sent (or was sent before <paramref name="now"/> minus the resend time and is still not claimed), marked
+    /// as sent until <paramref name="sentUntil"/>, in the caller's transaction. Rows another replica holds are skipped.
+    /// </summary>
+    public static async Task<List<(string JobId, string DeviceId)>> TakeDueAttemptsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now,
+        DateTimeOffset sentUntil, int limit, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            update dispatch.device_jobs d set attempt_sent_until = $2
+              from (select job_id, device_id from dispatch.device_jobs
+                     where status = 'pending' and next_attempt_at <= $1 and (attempt_sent_until is null or attempt_sent_until <= $1)
+                     order by next_attempt_at limit $3 for update skip locked) due
+             where d.job_id = due.job_id and d.device_id = due.device_id
+            returning d.job_id, d.device_id
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(now.UtcDateTime);
+        cmd.Parameters.AddWithValue(sentUntil.UtcDateTime);
+        cmd.Parameters.AddWithValue(limit);
+        var due = new List<(string, string)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) due.Add((reader.GetString(0), reader.GetString(1)));
+        return due;
+    }
+
+    /// <summary>A device job of an acknowledged twin job waiting for its device, with the attempt it is and when it started.</summary>
+    public sealed record AwaitedAcknowledgement(string JobId, string DeviceId, int Attempt, DateTimeOffset StartedAt);
+
+    /// <summary>The device jobs of these devices that wait for the device to acknowledge a twin job's desired values.</summary>
+    public async Task<List<AwaitedAcknowledgement>> AwaitingAcknowledgementAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            select job_id, device_id, attempts, coalesce(start_utc, last_updated_utc) from dispatch.device_jobs
+             where device_id = any($1) and status = 'running' and acknowledge_by is not null
+            """);
+        cmd.Parameters.AddWithValue(deviceIds.ToArray());
+        return await ReadAwaitedAsync(cmd, ct);
+    }
+
+    /// <summary>Device jobs whose acknowledgement did not come by <paramref name="before"/>, oldest first.</summary>
+    public async Task<List<AwaitedAcknowledgement>> UnacknowledgedAsync(DateTimeOffset before, int limit, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            select job_id, device_id, attempts, coalesce(start_utc, last_updated_utc) from dispatch.device_jobs
+             where status = 'running' and acknowledge_by < $1 order by acknowledge_by limit $2
+            """);
+        cmd.Parameters.AddWithValue(before.UtcDateTime);
+        cmd.Parameters.AddWithValue(limit);
+        return await ReadAwaitedAsync(cmd, ct);
+    }
+
+    private static async Task<List<AwaitedAcknowledgement>> ReadAwaitedAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var awaited = new List<AwaitedAcknowledgement>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            awaited.Add(new AwaitedAcknowledgement(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero)));
+        return awaited;
+    }
+
     /// <summary>Every device job still pending or running fails with this error (the job's execution time ran out).</summary>
     public static UnitOfWorkStatement FailUnfinished(string jobId, DateTimeOffset at, string errorCode, string description) => new("""
         update dispatch.device_jobs
@@ -89,22 +244,46 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
          where job_id = ? and status in ('pending', 'running')
         """, [at.ToUniversalTime(), at.ToUniversalTime(), errorCode, description, jobId]);
 
+    /// <summary>
+    /// One device's pending device job becomes canceled (an operator's per-device cancel), atomically: a device job an
+    /// executor claimed meanwhile is not. Returns the device job's status afterwards and whether this call canceled it, or
+    /// null when the job has no such device.
+    /// </summary>
+    public async Task<(string Status, bool CanceledNow)?> CancelPendingAsync(string jobId, string deviceId, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            with canceled as (
+                update dispatch.device_jobs set status = 'canceled', end_utc = $3, last_updated_utc = $3
+                 where job_id = $1 and device_id = $2 and status = 'pending'
+                returning status)
+            select status, true from canceled
+            union all
+            select status, false from dispatch.device_jobs where job_id = $1 and device_id = $2 and not exists (select 1 from canceled)
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(deviceId);
+        cmd.Parameters.AddWithValue(at.UtcDateTime);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetBoolean(1)) : null;
+    }
+
     /// <summary>Removes a job's device jobs (its history passed the retention period).</summary>
     public static UnitOfWorkStatement ForgetJob(string jobId) => new("delete from dispatch.device_jobs where job_id = ?", [jobId]);
 
     /// <summary>Claims whose lease ended before <paramref name="before"/> without a result, oldest first.</summary>
-    public async Task<List<(string JobId, string DeviceId, DateTimeOffset StartedAt)>> ExpiredClaimsAsync(DateTimeOffset before, int limit, CancellationToken ct)
+    public async Task<List<(string JobId, string DeviceId, DateTimeOffset StartedAt, int Attempt)>> ExpiredClaimsAsync(DateTimeOffset before, int limit,
+        CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
-            select job_id, device_id, coalesce(start_utc, $1) from dispatch.device_jobs
+            select job_id, device_id, coalesce(start_utc, $1), attempts from dispatch.device_jobs
              where status = 'running' and claimed_until < $1 order by claimed_until limit $2
             """);
         cmd.Parameters.AddWithValue(before.UtcDateTime);
         cmd.Parameters.AddWithValue(limit);
-        var expired = new List<(string, string, DateTimeOffset)>();
+        var expired = new List<(string, string, DateTimeOffset, int)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            expired.Add((reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero)));
+            expired.Add((reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero), reader.GetInt32(3)));
         return expired;
     }
 
@@ -134,6 +313,32 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
         }
         return result;
     }
+
+    /// <summary>
+    /// The job's device jobs with this final status (and error code, when given), in device-id order: those a cancel
+    /// canceled (status canceled) or the deadline failed (error JobTimeout). Both sets are final once their event is
+    /// recorded, so reading them again gives the same list.
+    /// </summary>
+    public async Task<List<EndedDeviceJob>> EndedTogetherAsync(string jobId, string status, string? errorCode, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            select device_id, status, start_utc, end_utc, error::text from dispatch.device_jobs
+             where job_id = $1 and status = $2 and ($3::text is null or error->>'code' = $3)
+             order by device_id
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(status);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)errorCode ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        var ended = new List<EndedDeviceJob>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            ended.Add(new EndedDeviceJob(reader.GetString(0), reader.GetString(1), Utc(reader, 2), Utc(reader, 3),
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
+        return ended;
+    }
+
+    private static DateTimeOffset? Utc(NpgsqlDataReader reader, int column) =>
+        reader.IsDBNull(column) ? null : new DateTimeOffset(reader.GetDateTime(column), TimeSpan.Zero);
 
     /// <summary>Which of these devices still have an unfinished device job in the job, with its status (pending or running).</summary>
     public async Task<Dictionary<string, string>> UnfinishedAsync(string jobId, IReadOnlyCollection<string> deviceIds, CancellationToken ct)

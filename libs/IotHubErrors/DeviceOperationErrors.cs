@@ -30,6 +30,13 @@ public static class DeviceOperationErrors
     public static readonly DeviceOperationError ClaimExpired = new(IotHubError.DeviceOperationOutcomeUnknown.Code,
         "Whoever handled this device stopped, or could not report, before its claim expired; the operation may or may not have run on the device, and it is not run again.");
 
+    /// <summary>
+    /// Ours: an acknowledged twin job's device did not report the desired values within the rollout's
+    /// <c>acknowledgement.timeoutInSeconds</c> (docs/rollouts.md); its failure type is <c>timedOut</c>.
+    /// </summary>
+    public static readonly DeviceOperationError AcknowledgementTimeout = new("AcknowledgementTimeout",
+        "The device did not report the desired properties it was sent within the rollout's acknowledgement.timeoutInSeconds.");
+
     /// <summary>Ours: the job's <c>maxExecutionTimeInSeconds</c> ran out before the device job finished.</summary>
     public static readonly DeviceOperationError JobTimeout =
         new("JobTimeout", "The job reached its maxExecutionTimeInSeconds before this device job finished.");

@@ -19,6 +19,8 @@ public sealed record IotHubError(int Status, string Code, int Number)
     public static readonly IotHubError DeviceNotFound = new(404, "DeviceNotFound", 404001);
     public static readonly IotHubError JobNotFound = new(404, "JobNotFound", 404002);
     public static readonly IotHubError DeviceNotOnline = new(404, "DeviceNotOnline", 404103);
+    /// <summary>Ours, not IoT Hub's (docs/events.md, "Webhooks"): no webhook subscription has this name.</summary>
+    public static readonly IotHubError WebhookNotFound = new(404, "WebhookNotFound", 404900);
     public static readonly IotHubError DeviceAlreadyExists = new(409, "DeviceAlreadyExists", 409001);
     public static readonly IotHubError JobAlreadyExists = new(409, "JobAlreadyExists", 409104);
     public static readonly IotHubError PreconditionFailed = new(412, "PreconditionFailed", 412001);

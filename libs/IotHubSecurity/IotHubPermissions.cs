@@ -16,6 +16,7 @@ public static class IotHubPermissions
             "jobs" when s.Length >= 3 && Is(s[1], "v2") => Jobs(method, s),
             "devices" => Devices(method, s),
             "twins" => Twins(method, s),
+            "webhooks" => Webhooks(method, s),
             _ => AccessRights.None,
         };
     }
@@ -24,13 +25,28 @@ public static class IotHubPermissions
         (RequiredRights(method, path) & granted) != AccessRights.None;
 
     /// <summary>
-    /// Only the jobs v2 operations (docs/iothub-api.md, "Jobs v2"); any other verb or path under /jobs/v2 is no
-    /// operation.
+    /// Only the jobs v2 operations (docs/iothub-api.md, "Jobs v2") and our rollout commands (docs/rollouts.md); any
+    /// other verb or path under /jobs/v2 is no operation.
     /// </summary>
     private static AccessRights Jobs(string method, string[] s) => s.Length switch
     {
+        3 when Is(method, "GET") && Is(s[2], "events") => JobEvents,
         3 when Is(method, "GET") || (Is(method, "PUT") && !Is(s[2], "query")) => AccessRights.ServiceConnect,
-        4 when Is(method, "POST") && Is(s[3], "cancel") => AccessRights.ServiceConnect,
+        4 when Is(method, "POST") && (Is(s[3], "cancel") || Is(s[3], "pause") || Is(s[3], "resume") || Is(s[3], "approve")) => AccessRights.ServiceConnect,
+        6 when Is(method, "POST") && Is(s[3], "devices") && Is(s[5], "cancel") => AccessRights.ServiceConnect,
+        4 when Is(method, "GET") && Is(s[3], "events") => JobEvents,
+        _ => AccessRights.None,
+    };
+
+    /// <summary>Job event streams (docs/events.md) only read: the right to read the registry or the one to run jobs.</summary>
+    private const AccessRights JobEvents = AccessRights.ServiceConnect | AccessRights.RegistryRead;
+
+    /// <summary>Webhook subscriptions (docs/events.md, "Webhooks") send hub data to a URL: registry write, like the registry's own changes.</summary>
+    private static AccessRights Webhooks(string method, string[] s) => s.Length switch
+    {
+        1 when Is(method, "GET") => AccessRights.RegistryWrite,
+        2 when Is(method, "GET") || Is(method, "PUT") || Is(method, "DELETE") => AccessRights.RegistryWrite,
+        3 when Is(method, "GET") && Is(s[2], "deliveries") => AccessRights.RegistryWrite,
         _ => AccessRights.None,
     };
 

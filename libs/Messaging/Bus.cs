@@ -12,14 +12,24 @@ public static class Bus
     {
         var uri = builder.Configuration.GetConnectionString("rabbitmq")
                   ?? throw new InvalidOperationException("ConnectionStrings:rabbitmq is not configured");
+        var clusterNodes = ClusterNodes(builder.Configuration["RabbitMq:ClusterNodes"]);
         builder.Services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             configure(x);
+            // Every consumer's queue is a quorum queue: replicated on a cluster's nodes (every node of it, up to the
+            // majority RabbitMQ needs), so that a node's crash loses no message it confirmed (docs/scaling.md).
+            x.AddRabbitMqConfigureEndpointsCallback((_, _, endpoint) => endpoint.SetQuorumQueue());
             x.UsingRabbitMq((ctx, cfg) =>
             {
-                cfg.Host(new Uri(uri));
+                cfg.Host(new Uri(uri), h =>
+                {
+                    // Every publish and send waits for the broker's confirm: a quorum queue confirms once a majority has it.
+                    h.PublisherConfirmation = true;
+                    // A cluster: connect to any node that answers, and to the next one when it goes away.
+                    if (clusterNodes.Length > 0) h.UseCluster(c => { foreach (var node in clusterNodes) c.Node(node); });
+                });
                 // In-process retries only: delayed redelivery needs a broker plugin that Debian's RabbitMQ lacks. Quick at first
                 // (a lost optimistic-concurrency race), then every 5 s for about ten minutes: while the database is away (a
                 // restart, a failover) a message waits for it instead of becoming a dead letter whose device jobs fail as lost.
@@ -40,4 +50,8 @@ public static class Bus
         });
         return builder;
     }
+
+    /// <summary>"host:port,host:port" (RabbitMq__ClusterNodes, set by ./run.sh --rabbitmq-nodes N): the nodes of a cluster.</summary>
+    private static string[] ClusterNodes(string? setting) =>
+        (setting ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -110,4 +110,28 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(ct)) devices.Add(reader.GetString(0));
         return devices;
     }
+
+    /// <summary>
+    /// What a job with this condition would target now: how many devices, and the first <paramref name="samples"/> ids in
+    /// device-id order (a dry run, docs/rollouts.md).
+    /// </summary>
+    public async Task<(int Count, List<string> Samples)> PreviewTargetsAsync(Query.Ast.Condition condition, int samples, CancellationToken ct)
+    {
+        const int ownParameters = 1;
+        var where = Query.SqlCompiler.CompileCondition(condition, DeviceQuerySource.Source, ownParameters + 1);
+        await using var cmd = dataSource.CreateCommand($"""
+            select count(*) over ()::int, device_id from registry.devices where ({where.WhereSql}) order by device_id limit $1
+            """);
+        cmd.Parameters.AddWithValue(samples);
+        foreach (var value in where.Parameters) cmd.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        var count = 0;
+        var ids = new List<string>(samples);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            count = reader.GetInt32(0);
+            ids.Add(reader.GetString(1));
+        }
+        return (count, ids);
+    }
 }

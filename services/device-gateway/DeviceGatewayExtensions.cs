@@ -68,6 +68,8 @@ public static class DeviceGatewayExtensions
         builder.Services.AddSingleton<PendingMethodCalls>();
         builder.Services.AddSingleton<DeviceSender>();
         builder.Services.AddSingleton<TwinRequests>();
+        builder.Services.AddSingleton<ReportedPatchBatches>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReportedPatchBatches>());
         builder.Services.AddSingleton<ConnectionAuthenticator>();
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<SubscriptionAuthorizer>();

@@ -11,11 +11,14 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using JobsApi.Devices;
+using JobsApi.Events;
 using JobsApi.Http;
 using JobsApi.Jobs;
+using JobsApi.Jobs.Rollouts;
 using JobsApi.Methods;
 using JobsApi.Queries;
 using JobsApi.Twins;
+using JobsApi.Webhooks;
 using Marten;
 
 namespace JobsApi;
@@ -33,6 +36,7 @@ public static class JobsApiExtensions
         builder.AddBus(x =>
         {
             x.AddConsumer<RecordJobProgressConsumer>();
+            x.AddConsumer<CreateJobOccurrenceConsumer>();
             x.AddConsumer<RecordDeviceResultsConsumer, RecordDeviceResultsConsumerDefinition>();
             x.AddConsumer<RecordReportedPropertiesConsumer, RecordReportedPropertiesConsumerDefinition>();
             x.AddDeviceCalls(builder.Services, builder.Configuration["OTEL_SERVICE_NAME"] ?? "jobs-api-" + Environment.MachineName);
@@ -48,12 +52,18 @@ public static class JobsApiExtensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.Services.AddSingleton<DeviceJobLedger>();
         builder.Services.AddSingleton<JobWriter>();
+        builder.Services.AddSingleton<RolloutAbort>();
+        builder.Services.AddSingleton<DeviceRetries>();
+        builder.Services.AddSingleton<TwinAcknowledgements>();
+        builder.Services.AddHostedService<AcknowledgementTimeouts>();
         builder.Services.AddSingleton<DeviceRegistry>();
         builder.Services.AddSingleton<TwinStore>();
         builder.Services.AddSingleton<DesiredChangeNotifier>();
         builder.Services.AddHostedService<StaleClaimSweeper>();
         builder.Services.AddSingleton<JobRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobRetention>());
+        builder.AddJobEvents();
+        builder.AddWebhooks();
         return builder;
     }
 
@@ -62,6 +72,12 @@ public static class JobsApiExtensions
         app.MapPut("/jobs/v2/{jobId}", CreateJob.Handle);
         app.MapGet("/jobs/v2/{jobId}", GetJob.Handle);
         app.MapPost("/jobs/v2/{jobId}/cancel", CancelJob.Handle);
+        app.MapPost("/jobs/v2/{jobId}/pause", PauseJob.Handle);
+        app.MapPost("/jobs/v2/{jobId}/resume", ResumeJob.Handle);
+        app.MapPost("/jobs/v2/{jobId}/approve", ApproveWave.Handle);
+        app.MapPost("/jobs/v2/{jobId}/devices/{deviceId}/cancel", CancelDeviceJob.Handle);
+        app.MapGet("/jobs/v2/events", StreamAllJobEvents.Handle);
+        app.MapGet("/jobs/v2/{jobId}/events", StreamJobEvents.Handle);
         app.MapPut("/devices/{deviceId}", PutDevice.Handle);
         app.MapGet("/devices/{deviceId}", GetDevice.Handle);
         app.MapDelete("/devices/{deviceId}", DeleteDevice.Handle);
@@ -72,6 +88,7 @@ public static class JobsApiExtensions
         app.MapGet("/jobs/v2/query", QueryJobs.Handle);
         app.MapPost("/devices/query", QueryDevices.Handle);
         app.MapPost("/twins/{deviceId}/methods", InvokeDirectMethod.Handle);
+        app.MapWebhooks();
         app.MapFallback("{**path}", NoOperation.Handle); // any method, any path, also ones that look like file names
         return app;
     }

@@ -4,6 +4,8 @@ using IotHubJobs.Messaging;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 using Scheduler.Fanout;
+using Scheduler.Rollouts;
+using Scheduler.Recurrences;
 using Scheduler.Schedules;
 
 namespace Scheduler;
@@ -19,12 +21,18 @@ public static class SchedulerExtensions
         builder.Services.AddSingleton<SchedulerWakeUp>();
         builder.Services.AddSingleton<StartDueJobs>();
         builder.Services.AddSingleton<FanOutChunk>();
+        builder.Services.AddSingleton<CommandPublisher>();
+        builder.Services.AddSingleton<RolloutDispatch>();
+        builder.Services.AddSingleton<RetryDispatch>();
+        builder.Services.AddSingleton<RecurringJobs>();
+        builder.Services.AddSingleton<DeviceJobLedger>();
         builder.Services.AddSingleton<ExpireDeadlines>();
         builder.AddBus(x =>
         {
             x.AddConsumer<RecordJobScheduleConsumer>();
             x.AddConsumer<StopJobScheduleConsumer>();
             x.AddConsumer<ForgetExpiredSchedulesConsumer>();
+            x.AddConsumer<SteerRolloutConsumer>();
         });
         // After the bus: hosted services start in registration order, and the loop publishes.
         builder.Services.AddHostedService<SchedulerLoop>();

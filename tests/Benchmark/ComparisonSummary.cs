@@ -6,7 +6,8 @@ namespace Benchmark;
 /// The last line of ./bench.sh --compare: the median rate of each side over its runs and their ratio (tree / ref),
 /// and the same for the instance's CPU per device operation (cpuPerOpRatio below 1: the tree's operations cost less),
 /// from the runs' own JSON lines, each labelled "side": "ref" or "tree". Both sides ran alternately on the same
-/// machine in the same stretch of time, so the ratio holds where absolute rates from different days do not.
+/// machine in the same stretch of time, so the ratio holds where absolute rates from different days do not. Also each
+/// side's medians of where the time goes (perDeviceOp) and of the physical floor measured after each run (floor).
 /// </summary>
 public static class ComparisonSummary
 {
@@ -47,12 +48,40 @@ public static class ComparisonSummary
             ["ratio"] = refMedian > 0 ? Math.Round(treeMedian / refMedian, 3) : null,
             ["refMedianCpuMsPerDeviceOp"] = refCpu, ["treeMedianCpuMsPerDeviceOp"] = treeCpu,
             ["cpuPerOpRatio"] = refCpu > 0 && treeCpu is not null ? Math.Round(treeCpu.Value / refCpu.Value, 3) : null,
+            ["perDeviceOp"] = new JsonObject { ["ref"] = MedianFigures(Side("ref"), "perDeviceOp"), ["tree"] = MedianFigures(Side("tree"), "perDeviceOp") },
+            ["floor"] = new JsonObject { ["ref"] = MedianFigures(Side("ref"), "floor"), ["tree"] = MedianFigures(Side("tree"), "floor") },
             ["allExact"] = runs.Count == 2 * options.Rounds && runs.All(r => (bool?)r["exact"] == true),
             ["runs"] = new JsonArray(runs.Select(r => (JsonNode)r.DeepClone()).ToArray()),
         };
     }
 
-    private static double Median(IReadOnlyList<double> values, int decimals)
+    /// <summary>
+    /// The median over a side's runs of every number in their object <paramref name="name"/> ("perDeviceOp",
+    /// "floor"), nested objects (the CPU per process) likewise; null when the runs carry none (an older tool's).
+    /// </summary>
+    private static JsonObject? MedianFigures(IEnumerable<JsonObject> runs, string name)
+    {
+        var objects = runs.Select(r => r[name] as JsonObject).OfType<JsonObject>().ToList();
+        return objects.Count == 0 ? null : MedianOf(objects);
+    }
+
+    private static JsonObject MedianOf(IReadOnlyList<JsonObject> objects)
+    {
+        var median = new JsonObject();
+        foreach (var key in objects.SelectMany(o => o.Select(p => p.Key)).Distinct())
+        {
+            var values = objects.Select(o => o[key]).Where(v => v is not null).ToList();
+            if (values.Count == 0)
+                median[key] = null;   // e.g. messages where no service answered on /metrics
+            else if (values.All(v => v is JsonObject))
+                median[key] = MedianOf(values.Cast<JsonObject>().ToList());
+            else if (values.All(v => v is JsonValue value && value.TryGetValue<double>(out _)))
+                median[key] = Median(values.Select(v => v!.GetValue<double>()).ToList(), 4);
+        }
+        return median;
+    }
+
+    internal static double Median(IReadOnlyList<double> values, int decimals)
     {
         if (values.Count == 0) return 0;
         var sorted = values.Order().ToList();

@@ -2,8 +2,11 @@ using IotHubJobs.Security;
 
 namespace Benchmark;
 
-/// <summary>The hub's address, CA and owner connection string, as ./run.sh writes them to hub.env.</summary>
-public sealed record HubEnv(Uri Url, string CaCertificatePath, IotHubConnectionString Connection)
+/// <summary>
+/// The hub's address, CA and owner connection string, and the device gateway's MQTT port (null for a hub written before
+/// the device gateway existed), as ./run.sh writes them to hub.env.
+/// </summary>
+public sealed record HubEnv(Uri Url, string CaCertificatePath, IotHubConnectionString Connection, int? MqttPort)
 {
     public static HubEnv Load(string path)
     {
@@ -13,6 +16,7 @@ public sealed record HubEnv(Uri Url, string CaCertificatePath, IotHubConnectionS
         var ca = values["HUB_CA_CERT"];
         if (!Path.IsPathRooted(ca)) ca = Path.Combine(Directory.GetCurrentDirectory(), ca);
         return new HubEnv(new Uri(values["HUB_URL"]), File.Exists(ca) ? ca : Path.Combine(repoRoot, values["HUB_CA_CERT"]),
-            IotHubConnectionString.Parse(values["IOTHUB_CONNECTION_STRING"]));
+            IotHubConnectionString.Parse(values["IOTHUB_CONNECTION_STRING"]),
+            values.TryGetValue("HUB_MQTT_PORT", out var port) ? int.Parse(port) : null);
     }
 }

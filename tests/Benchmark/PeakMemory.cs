@@ -3,7 +3,7 @@ namespace Benchmark;
 /// <summary>Peak resident memory (VmHWM) of each service process, read from /proc by the pid files ./run.sh keeps.</summary>
 public static class PeakMemory
 {
-    private static readonly string[] Services = ["jobs-api", "scheduler", "executor", "device-sim", "gateway"];
+    private static readonly string[] Services = ["jobs-api", "scheduler", "executor", "device-sim", "device-gateway", "gateway"];
 
     public static Dictionary<string, long> PerService(string pidDirectory)
     {

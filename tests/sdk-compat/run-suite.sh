@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# SDK compatibility suite: the official `azure-iothub` Node SDK (unmodified, pinned in
-# package-lock.json) against a private instance of the hub.
+# SDK compatibility suite: the official Node SDKs (unmodified, pinned in package-lock.json) against a private instance
+# of the hub: the service SDK `azure-iothub`, and the device SDK `azure-iot-device` with the MQTT transports of
+# `azure-iot-device-mqtt` (Mqtt on 8883, MqttWs on 443).
 #
 #   tests/sdk-compat/run-suite.sh [test files...]     (default: every *.test.mjs here)
 #
 # 1. builds the solution (Release) when a service dll is missing or older than the sources
 #    (SDK_COMPAT_BUILD=1 always builds, =0 never),
 # 2. starts an isolated hub via run.sh: state in <repo>/.local/sdk-compat, its own PostgreSQL /
-#    RabbitMQ / service ports, the gateway on 443 (the SDK only talks to 443) with HostName=localhost,
-# 3. `npm ci` (in parallel with 2), then `node --test` with IOTHUB_CONNECTION_STRING and
+#    RabbitMQ / service ports, the gateway on 443 (the SDKs only talk to 443 for HTTPS and wss) with
+#    HostName=localhost, and the device gateway's MQTT on 8883 (the device SDK's Mqtt transport dials 8883 when the
+#    host name carries no port: the devices' connection strings then need nothing but HostName=localhost),
+# 3. `npm ci` (in parallel with 2), then `node --test` with IOTHUB_CONNECTION_STRING, HUB_MQTT_PORT and
 #    NODE_EXTRA_CA_CERTS taken from the instance's hub.env,
 # 4. stops the instance (also on failure or Ctrl-C),
 # 5. prints as its last line "N passed, N failed" and exits non-zero when anything failed.
 #
 # Ports (environment, optional): SDK_COMPAT_PG_PORT (55462), SDK_COMPAT_RABBITMQ_PORT (55702),
 # SDK_COMPAT_RABBITMQ_DIST_PORT (55703), SDK_COMPAT_EPMD_PORT (55704), SDK_COMPAT_PORT_OFFSET
-# (300: jobs-api 5401, scheduler 5402, executors 5403/5404, device-sim 5405). The gateway port is
-# always 443: the unmodified SDK cannot reach another one. Needs root (or CAP_NET_BIND_SERVICE).
+# (300: jobs-api 5401, scheduler 5402, executors 5403/5404, device-sim 5405, device-gateway 5406),
+# SDK_COMPAT_MQTT_PORT (8883; another port makes the Mqtt specs write HostName=localhost:<port>, which the SDK also
+# supports). The gateway port is always 443: the unmodified SDKs cannot reach another one for HTTPS and wss.
+# Needs root (or CAP_NET_BIND_SERVICE).
 # Logs: .local/sdk-compat/logs (services, npm-ci.log, node-test.tap).
 set -uo pipefail
 
@@ -30,6 +35,7 @@ export IOTHUB_EPMD_PORT="${SDK_COMPAT_EPMD_PORT:-55704}"
 export IOTHUB_PORT_OFFSET="${SDK_COMPAT_PORT_OFFSET:-300}"
 export IOTHUB_PG_FAST=1
 export HUB_HTTPS_PORT=443
+export HUB_MQTT_PORT="${SDK_COMPAT_MQTT_PORT:-8883}"
 unset IOTHUB_JOBS_API_PORT IOTHUB_SCHEDULER_PORT IOTHUB_EXECUTOR_PORT IOTHUB_EXECUTOR2_PORT \
       IOTHUB_DEVICE_SIM_PORT IOTHUB_EXECUTOR_EXTRA_PORT_BASE
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -90,7 +96,7 @@ NPM_PID=$!
 # ------------------------------------------------------------------ build when needed
 DLLS=(services/jobs-api/bin/Release/net10.0/JobsApi.dll services/scheduler/bin/Release/net10.0/Scheduler.dll
       services/executor/bin/Release/net10.0/Executor.dll services/device-sim/bin/Release/net10.0/DeviceSim.dll
-      gateway/bin/Release/net10.0/Gateway.dll)
+      services/device-gateway/bin/Release/net10.0/DeviceGateway.dll gateway/bin/Release/net10.0/Gateway.dll)
 needs_build() {
   local d oldest=""
   for d in "${DLLS[@]}"; do
@@ -127,11 +133,15 @@ if (exec 3<>/dev/tcp/127.0.0.1/443) 2>/dev/null; then
   fail "port 443 is already in use (by: $(ss -ltnpH 'sport = :443' 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p' | head -n 1)). \
 The unmodified SDK only talks to port 443: stop whatever listens there and run again."
 fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$HUB_MQTT_PORT") 2>/dev/null; then
+  fail "port $HUB_MQTT_PORT (MQTT for devices) is already in use (by: $(ss -ltnpH "sport = :$HUB_MQTT_PORT" 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p' | head -n 1)). \
+Stop whatever listens there, or move the suite's MQTT port with SDK_COMPAT_MQTT_PORT."
+fi
 if [ "$(id -u)" != 0 ]; then
   log "warning: not root; the gateway can listen on 443 only with CAP_NET_BIND_SERVICE or net.ipv4.ip_unprivileged_port_start<=443"
 fi
 
-log "starting the hub (state: $IOTHUB_LOCAL_DIR, gateway https://localhost:443; log: $LOG_DIR/run.log)"
+log "starting the hub (state: $IOTHUB_LOCAL_DIR, gateway https://localhost:443, MQTT $HUB_MQTT_PORT; log: $LOG_DIR/run.log)"
 STARTED=1
 if ! "$REPO/run.sh" --detach --no-build >"$LOG_DIR/run.log" 2>&1; then
   tail -n 60 "$LOG_DIR/run.log" >&2
@@ -150,7 +160,9 @@ case "$IOTHUB_CONNECTION_STRING" in
 esac
 case "$HUB_CA_CERT" in /*) ;; *) HUB_CA_CERT="$REPO/$HUB_CA_CERT" ;; esac
 [ -s "$HUB_CA_CERT" ] || fail "CA certificate $HUB_CA_CERT not found"
-export IOTHUB_CONNECTION_STRING NODE_EXTRA_CA_CERTS="$HUB_CA_CERT"
+HUB_MQTT_PORT="$(sed -n 's/^HUB_MQTT_PORT=//p' "$HUB_ENV")"
+[ -n "$HUB_MQTT_PORT" ] || fail "$HUB_ENV names no HUB_MQTT_PORT"
+export IOTHUB_CONNECTION_STRING HUB_MQTT_PORT NODE_EXTRA_CA_CERTS="$HUB_CA_CERT"
 unset NODE_TLS_REJECT_UNAUTHORIZED
 
 # ------------------------------------------------------------------ tests

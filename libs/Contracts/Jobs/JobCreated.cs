@@ -1,6 +1,11 @@
+using IotHubJobs.Contracts.Jobs.Rollouts;
+
 namespace IotHubJobs.Contracts.Jobs;
 
-/// <summary>A job was accepted. Exactly one of <c>CloudToDeviceMethod</c> and <c>UpdateTwinJson</c> is set, by <c>Type</c>.</summary>
+/// <summary>
+/// A job was accepted. Exactly one of <c>CloudToDeviceMethod</c> and <c>UpdateTwinJson</c> is set, by <c>Type</c>.
+/// <c>Rollout</c> and <c>Recurrence</c> are ours (docs/rollouts.md); a job created by IoT Hub's SDKs has neither.
+/// </summary>
 public sealed record JobCreated(
     string JobId,
     string Type,
@@ -9,4 +14,6 @@ public sealed record JobCreated(
     DateTimeOffset StartTime,
     long MaxExecutionTimeInSeconds,
     CloudToDeviceMethod? CloudToDeviceMethod,
-    string? UpdateTwinJson);
+    string? UpdateTwinJson,
+    JobRollout? Rollout = null,
+    JobRecurrence? Recurrence = null);

@@ -16,8 +16,25 @@ create table if not exists dispatch.device_jobs (
     claimed_until     timestamptz,
     outcome           jsonb,
     error             jsonb,
+    -- retries of a rollout (docs/rollouts.md, "Retries"): each claim is an attempt; a failed attempt that may be retried
+    -- goes back to pending with the time its next attempt is due (no claim before it) and the error it failed with.
+    attempts           integer not null default 0,
+    next_attempt_at    timestamptz,
+    -- the scheduler sent the due attempt's command; until this time it is not sent again (a crash in between re-sends it)
+    attempt_sent_until timestamptz,
+    last_error         jsonb,
+    -- an acknowledged twin job's device job, updated, waits until this time for its device to report the desired values
+    acknowledge_by     timestamptz,
     primary key (job_id, device_id)
 );
+-- Upgrades of a ledger made before retries: the same columns, added once.
+alter table dispatch.device_jobs add column if not exists attempts integer not null default 0;
+alter table dispatch.device_jobs add column if not exists next_attempt_at timestamptz;
+alter table dispatch.device_jobs add column if not exists attempt_sent_until timestamptz;
+alter table dispatch.device_jobs add column if not exists last_error jsonb;
+alter table dispatch.device_jobs add column if not exists acknowledge_by timestamptz;
 create index if not exists ix_device_jobs_device on dispatch.device_jobs (device_id);
 create index if not exists ix_device_jobs_unfinished on dispatch.device_jobs (job_id, status) where status in ('pending', 'running');
 create index if not exists ix_device_jobs_claims on dispatch.device_jobs (claimed_until) where status = 'running';
+create index if not exists ix_device_jobs_retries on dispatch.device_jobs (next_attempt_at) where status = 'pending' and next_attempt_at is not null;
+create index if not exists ix_device_jobs_acknowledgements on dispatch.device_jobs (acknowledge_by) where status = 'running' and acknowledge_by is not null;

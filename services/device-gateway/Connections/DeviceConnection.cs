@@ -21,6 +21,14 @@ public sealed class DeviceConnection(string deviceId, Guid connectionId, string 
 
     public DateTimeOffset LastActivity => new(Interlocked.Read(ref _lastActivityTicks), TimeSpan.Zero);
 
+    /// <summary>
+    /// Its presence row is written. Until then a presence row naming another connection (or none) says nothing about
+    /// this one: it was accepted here and is being recorded (Presence/ActivityFlush.cs).
+    /// </summary>
+    public bool InPresence { get; private set; }
+
+    public void RecordedInPresence() => InPresence = true;
+
     public void Touch(DateTimeOffset at) => Interlocked.Exchange(ref _lastActivityTicks, at.UtcTicks);
 
     /// <summary>False when the device publishes faster than its budget allows.</summary>

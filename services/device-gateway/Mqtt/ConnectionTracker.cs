@@ -39,6 +39,7 @@ public sealed class ConnectionTracker(ConnectedDevices devices, PendingConnects 
         try
         {
             await presence.ConnectedAsync(e.ClientId, options.InstanceId, connection.ConnectionId, CancellationToken.None);
+            connection.RecordedInPresence();
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
@@ -69,11 +70,12 @@ public sealed class ConnectionTracker(ConnectedDevices devices, PendingConnects 
     /// <summary>IoT Hub ends the connection of a device whose token expired; the SDKs connect again with a new one.</summary>
     private async Task EndAtTokenExpiryAsync(DeviceConnection connection)
     {
-        var left = connection.ExpiresAt - clock.GetUtcNow();
         try
         {
-            if (left > TimeSpan.Zero) await Task.Delay(left < TimeSpan.FromDays(1) ? left : TimeSpan.FromDays(1), clock, connection.Closed.Token);
-            while (connection.ExpiresAt > clock.GetUtcNow()) await Task.Delay(TimeSpan.FromDays(1), clock, connection.Closed.Token);
+            // Waits again for what is left whenever a timer fires before the clock reached the expiry (timers may fire a
+            // little early): waiting a whole day then would keep an expired token connected.
+            for (var left = connection.ExpiresAt - clock.GetUtcNow(); left > TimeSpan.Zero; left = connection.ExpiresAt - clock.GetUtcNow())
+                await Task.Delay(left < TimeSpan.FromDays(1) ? left : TimeSpan.FromDays(1), clock, connection.Closed.Token);
         }
         catch (OperationCanceledException)
         {

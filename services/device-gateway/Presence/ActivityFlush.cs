@@ -34,7 +34,9 @@ public sealed class ActivityFlush(ConnectedDevices devices, DevicePresence prese
 
     private async Task FlushAsync(CancellationToken ct)
     {
-        var live = devices.All.ToList();
+        // Only connections already recorded in presence: one still being recorded would look held elsewhere and be
+        // dropped (seen in ./bench.sh --transport mqtt, when a connect burst made the presence writes slow).
+        var live = devices.All.Where(c => c.InPresence).ToList();
         var changed = live.Where(c => !_written.TryGetValue(c.ConnectionId, out var at) || at < c.LastActivity)
             .GroupBy(c => c.DeviceId).Select(g => g.Last())
             .ToDictionary(c => c.DeviceId, c => (c.ConnectionId, At: c.LastActivity), StringComparer.Ordinal);
@@ -44,7 +46,8 @@ public sealed class ActivityFlush(ConnectedDevices devices, DevicePresence prese
         foreach (var (_, (connectionId, at)) in changed) _written[connectionId] = at;
         foreach (var deviceId in elsewhere)
         {
-            if (!devices.TryGet(deviceId, out var connection)) continue;
+            // Only the connection that was checked: a newer one of the device here (it reconnected meanwhile) stays.
+            if (!devices.TryGet(deviceId, out var connection) || connection.ConnectionId != changed[deviceId].ConnectionId) continue;
             logger.LogInformation("{DeviceId} connected again elsewhere; its connection here ends", deviceId);
             devices.Remove(deviceId, connection.ConnectionId);
             await tracker.DisconnectAsync(deviceId, MqttDisconnectReasonCode.SessionTakenOver);

@@ -11,14 +11,20 @@ namespace DeviceGateway.Twins;
 /// <summary>
 /// A device's own twin requests (docs/devices.md, "Twins"): GET answers <c>{"desired":{…},"reported":{…}}</c> with
 /// each section's <c>$version</c> and <c>$metadata</c>; a reported patch is merged under the twin rules and limits
-/// (libs/DeviceTwins) through the registry's twin store and answered 204 with the new reported <c>$version</c>, or 400
+/// (libs/DeviceTwins) in batches (ReportedPatchBatches) and answered 204 with the new reported <c>$version</c>, or 400
 /// with a JSON error body. Answers go to <c>$iothub/twin/res/{status}/?$rid={rid}</c>.
 /// </summary>
-public sealed class TwinRequests(DeviceRegistry registry, TwinStore store, ConnectedDevices devices, DeviceSender sender, TimeProvider clock,
+public sealed class TwinRequests(DeviceRegistry registry, ReportedPatchBatches patches, ConnectedDevices devices, DeviceSender sender,
     ILogger<TwinRequests> logger)
 {
     /// <summary>Bodies beyond this cannot be a valid patch of a section limited to 32 KB; they are refused unread.</summary>
     private const int MaxReportedBodyBytes = 2 * TwinLimits.MaxReportedBytes;
+
+    /// <summary>
+    /// Twin reads at once: a reconnecting fleet asks for thousands of twins within a second; beyond this many they wait
+    /// here rather than for a pooled connection, which would time out and answer them 500.
+    /// </summary>
+    private readonly SemaphoreSlim _reads = new(32);
 
     public async Task GetAsync(string deviceId, string rid, CancellationToken ct)
     {
@@ -26,7 +32,7 @@ public sealed class TwinRequests(DeviceRegistry registry, TwinStore store, Conne
         await session.DesiredOrder.WaitAsync(ct);
         try
         {
-            var device = await registry.FindAsync(deviceId, ct);
+            var device = await FindAsync(deviceId, ct);
             if (device is null)
             {
                 await sender.SendAsync(deviceId, DeviceTopic.TwinResponse(404, rid), TwinError.Body(404001, "The device is not registered."));
@@ -64,28 +70,27 @@ public sealed class TwinRequests(DeviceRegistry registry, TwinStore store, Conne
             await sender.SendAsync(deviceId, DeviceTopic.TwinResponse(400, rid), TwinError.Body(400004, "The reported properties must be a JSON object."));
             return;
         }
+        var outcome = await patches.ApplyAsync(deviceId, patch, ct);
+        if (outcome.Status == 204)
+        {
+            await sender.SendAsync(deviceId, DeviceTopic.TwinResponse(204, rid, outcome.Version), []);
+            return;
+        }
+        if (outcome.Status is 400 or 404) GatewayMetrics.Refusal(outcome.Status == 400 ? "reported_invalid" : "reported_unknown_device");
+        var code = outcome.Status switch { 400 => 400004, 404 => 404001, _ => 500001 };
+        await sender.SendAsync(deviceId, DeviceTopic.TwinResponse(outcome.Status, rid), TwinError.Body(code, outcome.Error!));
+    }
+
+    private async Task<DeviceRegistry.Device?> FindAsync(string deviceId, CancellationToken ct)
+    {
+        await _reads.WaitAsync(ct);
         try
         {
-            var (status, error, version) = await store.UpdateAsync([deviceId], twins =>
-            {
-                if (!twins.TryGet(deviceId, out var twin)) return (404, "The device is not registered.", 0L);
-                var edit = TwinEditor.Report(twin, patch, clock.GetUtcNow());
-                if (edit.Error is not null) return (400, edit.Error, 0L);
-                if (edit.Changed) twins.Save(deviceId, edit.Twin);
-                return (204, (string?)null, (long?)TwinEditor.Section(edit.Twin, TwinEditor.Reported)[TwinKeys.Version] ?? 0);
-            }, ct);
-            if (status == 204)
-                await sender.SendAsync(deviceId, DeviceTopic.TwinResponse(204, rid, version), []);
-            else
-            {
-                GatewayMetrics.Refusal(status == 400 ? "reported_invalid" : "reported_unknown_device");
-                await sender.SendAsync(deviceId, DeviceTopic.TwinResponse(status, rid), TwinError.Body(status == 400 ? 400004 : 404001, error!));
-            }
+            return await registry.FindAsync(deviceId, ct);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        finally
         {
-            logger.LogWarning(e, "Reported patch of {DeviceId} failed", deviceId);
-            await sender.SendAsync(deviceId, DeviceTopic.TwinResponse(500, rid), TwinError.Body(500001, "The reported properties could not be saved; try again."));
+            _reads.Release();
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class InvokeDeviceMethodsConsumer(DeviceRoutes routes, DeviceJobCl
             async (queue, devices, connectTimeLeft) =>
             {
                 var method = command.Method with { ConnectTimeoutInSeconds = (int)Math.Ceiling(connectTimeLeft.TotalSeconds) };
-                var holder = await context.GetSendEndpoint(new Uri($"queue:{queue}"));
+                var holder = await context.GetSendEndpoint(QueueAddress.Of(queue));
                 await holder.Send(new DeliverJobMethod(NewId.NextGuid(), command.JobId, method, devices), context.CancellationToken);
             }, context.CancellationToken);
         if (notOnline.Count > 0) await ReportNotOnlineAsync(context, command, notOnline);
@@ -49,7 +49,8 @@ public sealed class InvokeDeviceMethodsConsumer(DeviceRoutes routes, DeviceJobCl
         if (claim.DeviceIds.Count == 0) return;
         var now = clock.GetUtcNow();
         var error = DeviceOperationErrors.DeviceNotOnline;
-        var results = claim.DeviceIds.Select(d => new DeviceJobResult(d, false, claim.ClaimedAt, now, null, null, error.Code, error.Description)).ToList();
+        var results = claim.DeviceIds.Select(d => new DeviceJobResult(d, false, claim.ClaimedAt, now, null, null, error.Code, error.Description,
+            claim.AttemptOf(d))).ToList();
         DeviceOperationMetrics.Record(command.Method.MethodName, results, claim.ClaimedAt, now);
         await report.ReportAsync(jobId, claim, _instance, token => context.Publish(new DeviceJobsCompleted(jobId, results), token));
     }

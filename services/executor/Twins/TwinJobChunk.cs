@@ -7,14 +7,19 @@ using IotHubJobs.ServiceDefaults;
 
 namespace Executor.Twins;
 
-/// <summary>The in-memory part of a twin job chunk: apply the patch to every locked twin and record each device's result.</summary>
+/// <summary>
+/// The in-memory part of a twin job chunk: apply the patch to every locked twin and record each device's result. With
+/// <paramref name="acknowledged"/>, a device whose reported properties do not show the desired values yet awaits its
+/// acknowledgement instead of succeeding now (docs/rollouts.md, "Acknowledged twin jobs").
+/// </summary>
 public static class TwinJobChunk
 {
     public static TwinJobOutcome Apply(LockedTwins twins, string jobId, IReadOnlyList<string> deviceIds, TwinPatch patch,
-        DateTimeOffset startedAt, DateTimeOffset now)
+        DateTimeOffset startedAt, DateTimeOffset now, bool acknowledged = false)
     {
         var results = new List<DeviceJobResult>(deviceIds.Count);
         var desiredChanges = new List<DeviceDesiredProperties>(deviceIds.Count);
+        var awaiting = new List<string>();
         foreach (var deviceId in deviceIds)
         {
             if (!twins.TryGet(deviceId, out var twin))
@@ -31,8 +36,9 @@ public static class TwinJobChunk
             if (edit.Changed) twins.Save(deviceId, edit.Twin);
             if (edit.DesiredChanged)
                 desiredChanges.Add(new DeviceDesiredProperties(deviceId, edit.DesiredValues().ToJsonString(), edit.DesiredVersion(), jobId));
-            results.Add(TwinJobOutcome.Succeeded(deviceId, startedAt, now));
+            if (acknowledged && !DesiredAcknowledgement.Shows(edit.Twin, patch.Desired)) awaiting.Add(deviceId);
+            else results.Add(TwinJobOutcome.Succeeded(deviceId, startedAt, now));
         }
-        return new TwinJobOutcome(results, desiredChanges);
+        return new TwinJobOutcome(results, desiredChanges, awaiting);
     }
 }

@@ -31,7 +31,7 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
     {
         var command = context.Message;
         var claim = await claims.ClaimAsync(command.JobId, command.DeviceIds, _instance, _lease, context.CancellationToken);
-        var (claimed, startedAt, _) = claim;
+        var (claimed, startedAt) = (claim.DeviceIds, claim.ClaimedAt);
         if (claimed.Count == 0) return;
         // Not the delivery's token from here on: a redelivery could not update these claimed devices again.
         var ct = CancellationToken.None;
@@ -41,28 +41,37 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
         activity?.SetTag("iothub.device_count", claimed.Count);
 
         var outcome = TwinPatchReader.TryReadJobPatch(command.PatchJson, out var patch, out var patchError)
-            ? await ApplyAsync(command.JobId, claimed, patch, startedAt, ct)
+            ? await ApplyAsync(command.JobId, claimed, patch, startedAt, command.AcknowledgementTimeoutInSeconds is not null, ct)
             : TwinJobOutcome.AllFailed(claimed, DeviceOperationErrors.Invalid(patchError), startedAt, clock.GetUtcNow());
 
+        outcome = outcome with { Results = outcome.Results.Select(r => r with { Attempt = claim.AttemptOf(r.DeviceId) }).ToList() };
         DeviceOperationMetrics.Record("updateTwin", outcome.Results, startedAt, clock.GetUtcNow());
+        if (outcome.AwaitingAcknowledgement.Count > 0)
+        {
+            // Before the devices hear of the change: an acknowledgement that arrives at once must find its device job waiting.
+            var until = clock.GetUtcNow().AddSeconds(command.AcknowledgementTimeoutInSeconds!.Value);
+            await claims.AwaitAcknowledgementAsync(command.JobId, outcome.AwaitingAcknowledgement, _instance, until, ct);
+            claim = claim with { DeviceIds = outcome.Results.Select(r => r.DeviceId).ToList() };
+        }
         // Published again after a failure, the results are ignored as already recorded and a desired change is told once more.
         await report.ReportAsync(command.JobId, claim, _instance, async token =>
         {
-            await context.Publish(new DeviceJobsCompleted(command.JobId, outcome.Results), token);
+            if (outcome.Results.Count > 0) await context.Publish(new DeviceJobsCompleted(command.JobId, outcome.Results), token);
             if (outcome.DesiredChanges.Count > 0) await context.Publish(new DesiredPropertiesChanged(outcome.DesiredChanges), token);
         });
     }
 
     /// <summary>Retries transient database failures here, because the claims are already taken and a redelivered
     /// message would find nothing left to claim; after the last attempt the devices fail honestly instead.</summary>
-    private async Task<TwinJobOutcome> ApplyAsync(string jobId, IReadOnlyList<string> deviceIds, TwinPatch patch, DateTimeOffset startedAt, CancellationToken ct)
+    private async Task<TwinJobOutcome> ApplyAsync(string jobId, IReadOnlyList<string> deviceIds, TwinPatch patch, DateTimeOffset startedAt,
+        bool acknowledged, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow();
             try
             {
-                return await store.UpdateAsync(deviceIds, twins => TwinJobChunk.Apply(twins, jobId, deviceIds, patch, startedAt, now), ct);
+                return await store.UpdateAsync(deviceIds, twins => TwinJobChunk.Apply(twins, jobId, deviceIds, patch, startedAt, now, acknowledged), ct);
             }
             catch (NpgsqlException e) when (attempt < Attempts)
             {

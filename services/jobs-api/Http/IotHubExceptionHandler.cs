@@ -34,7 +34,9 @@ public static class IotHubExceptionHandler
     private static bool IsUnavailable(Exception e) => e switch
     {
         NpgsqlException { IsTransient: true } or TimeoutException or MassTransit.RequestTimeoutException => true,
-        NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException } => true,
+        // Not an answer of a server but no connection to one that takes writes: refused, broken, or none suitable among
+        // several hosts (a primary that failed, a standby not yet promoted: docs/scaling.md).
+        NpgsqlException and not PostgresException => true,
         _ when e.InnerException is not null => IsUnavailable(e.InnerException),
         _ => false,
     };

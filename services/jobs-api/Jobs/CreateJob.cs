@@ -7,25 +7,36 @@ using IotHubJobs.DeviceTwins;
 using IotHubJobs.Query;
 using IotHubJobs.ServiceDefaults;
 using JobsApi.Http;
+using JobsApi.Jobs.Rollouts;
+using IotHubJobs.Rollouts;
 using JobsApi.Methods;
 using Marten;
 using Marten.Exceptions;
 
 namespace JobsApi.Jobs;
 
-/// <summary><c>PUT /jobs/v2/{jobId}</c>: validate a JobRequest and record <see cref="JobCreated"/>.</summary>
+/// <summary>
+/// <c>PUT /jobs/v2/{jobId}</c>: validate a JobRequest and record <see cref="JobCreated"/> — or, with <c>?dryRun=true</c>,
+/// answer what it would do and record nothing (<see cref="DryRun"/>).
+/// </summary>
 public static partial class CreateJob
 {
     public const int MaxQueryLength = 8192;
     public const long DefaultMaxExecutionTimeInSeconds = 3600;
+    /// <summary>64 less the suffix "-yyyyMMddTHHmmZ" of its occurrences (docs/rollouts.md, "Recurrence").</summary>
+    public const int MaxRecurringJobIdLength = 49;
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
     private static partial Regex JobIdRule();
 
-    public static async Task<IResult> Handle(string jobId, HttpRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Handle(string jobId, HttpRequest request, IDocumentSession session, DeviceRegistry registry, TimeProvider clock,
+        CancellationToken ct)
     {
         if (!JobIdRule().IsMatch(jobId))
             return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, $"JobId '{ClientText.Shorten(jobId, 80)}' is invalid: use 1 to 64 US-ASCII letters, digits or '-'.");
+        // GET /jobs/v2/events is every job's event stream (docs/events.md), so no job can be read under that name.
+        if (string.Equals(jobId, "events", StringComparison.OrdinalIgnoreCase))
+            return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, "JobId 'events' is reserved: /jobs/v2/events is the stream of every job's events.");
         var (body, invalidBody) = await RequestBody.ReadAsync(request, ct);
         if (invalidBody is not null) return IotHubErrorResponse.Result(invalidBody);
         if (body is not JsonObject job) return IotHubErrorResponse.Result(IotHubError.ArgumentInvalid, "The job request must be a JSON object.");
@@ -35,6 +46,7 @@ public static partial class CreateJob
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var (created, refusal) = Validate(jobId, job, now);
         if (refusal is not null) return IotHubErrorResponse.Result(refusal);
+        if (DryRun.Requested(request)) return await DryRun.AnswerAsync(created!, registry, ct);
 
         session.Events.StartStream<JobStatus>(jobId, created!);
         try
@@ -84,16 +96,23 @@ public static partial class CreateJob
             maxExecution = seconds;
         }
 
+        var (rollout, rolloutError) = RolloutRequest.ParseRollout(job["rollout"], type, startTime, now);
+        if (rolloutError is not null) return (null, rolloutError);
+        var (recurrence, recurrenceError) = RolloutRequest.ParseRecurrence(job["recurrence"], now);
+        if (recurrenceError is not null) return (null, recurrenceError);
+        if (recurrence is not null && jobId.Length > MaxRecurringJobIdLength)
+            return Fail(IotHubError.ArgumentInvalid, $"A recurring job's id is at most {MaxRecurringJobIdLength} characters: its occurrences are named '{{jobId}}-yyyyMMddTHHmmZ' (at most 64).");
+
         if (type == JobTypes.ScheduleDeviceMethod)
         {
             var (method, methodError) = ParseMethod(job["cloudToDeviceMethod"]);
             if (methodError is not null) return (null, methodError);
-            return (new JobCreated(jobId, type, query, now, startTime, maxExecution, method, null), null);
+            return (new JobCreated(jobId, type, query, now, startTime, maxExecution, method, null, rollout, recurrence), null);
         }
 
         var (patch, patchError) = ParseTwinPatch(job["updateTwin"]);
         if (patchError is not null) return (null, patchError);
-        return (new JobCreated(jobId, type, query, now, startTime, maxExecution, null, patch), null);
+        return (new JobCreated(jobId, type, query, now, startTime, maxExecution, null, patch, rollout, recurrence), null);
     }
 
     private static (DateTimeOffset, IotHubRefusal?) ParseStartTime(JsonNode? node, DateTimeOffset now)

@@ -1,3 +1,4 @@
+using IotHubJobs.Contracts.Jobs.Rollouts;
 using System.Diagnostics;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.ServiceDefaults;
@@ -22,7 +23,7 @@ public sealed class JobEventsRelay(IBus bus) : SubscriptionBase
     {
         foreach (var e in page.Events)
         {
-            if (e.Data is not (JobCreated or JobCancelled or JobCompleted or JobFailed)) continue;
+            if (e.Data is not (JobCreated or JobCancelled or JobCompleted or JobFailed or JobPaused or JobResumed or RolloutWaveApproved)) continue;
             ActivityContext.TryParse(e.CausationId, null, out var parent);
             using var activity = Telemetry.Source.StartActivity($"relay {e.EventTypeName}", ActivityKind.Producer, parent);
             activity?.SetTag("iothub.job_id", e.StreamKey);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Dispatch;
 using JobsApi.Http;
+using JobsApi.Jobs.Rollouts;
 
 namespace JobsApi.Jobs;
 
@@ -36,20 +37,29 @@ public static class JobResponse
             response["updateTwin"] = twin;
         }
         if (job.FailureReason is { } reason) response["failureReason"] = reason;
+        if (job.Rollout is { } rollout)
+        {
+            response["rollout"] = RolloutJson.Write(rollout);
+            response["rolloutStatus"] = RolloutJson.Status(job, rollout, job.FinalStatistics ?? liveStatistics);
+        }
+        if (job.Recurrence is { } recurrence) response["recurrence"] = RolloutJson.Write(recurrence);
+        if (job.StatusMessage is { } message) response["statusMessage"] = message;
         // deviceCount is the number of devices targeted, fixed when the fan-out ended; the four counts come from the
         // device jobs, so a device job lost or doubled shows as a difference instead of being summed away.
         var stats = job.FinalStatistics ?? liveStatistics?.Targeting(job.DeviceCount);
-        if (stats is not null)
-            response["deviceJobStatistics"] = new JsonObject
-            {
-                ["deviceCount"] = stats.DeviceCount,
-                ["failedCount"] = stats.FailedCount,
-                ["succeededCount"] = stats.SucceededCount,
-                ["runningCount"] = stats.RunningCount,
-                ["pendingCount"] = stats.PendingCount,
-            };
+        if (stats is not null) response["deviceJobStatistics"] = Statistics(stats);
         return response;
     }
+
+    /// <summary>IoT Hub's deviceJobStatistics object.</summary>
+    public static JsonObject Statistics(DeviceJobStatistics stats) => new()
+    {
+        ["deviceCount"] = stats.DeviceCount,
+        ["failedCount"] = stats.FailedCount,
+        ["succeededCount"] = stats.SucceededCount,
+        ["runningCount"] = stats.RunningCount,
+        ["pendingCount"] = stats.PendingCount,
+    };
 
     /// <summary>Statistics are counted live only for jobs that started and have not frozen their final counts.</summary>
     public static bool NeedsLiveStatistics(JobStatus job) => job.FinalStatistics is null && job.StartedAt is not null;

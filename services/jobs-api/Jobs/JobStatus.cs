@@ -1,4 +1,6 @@
 using IotHubJobs.Contracts.Jobs;
+using IotHubJobs.Contracts.Jobs.Rollouts;
+using JobsApi.Jobs.Rollouts;
 using Marten.Events.Aggregation;
 
 namespace JobsApi.Jobs;
@@ -17,11 +19,25 @@ public sealed class JobStatus
     public long MaxExecutionTimeInSeconds { get; set; }
     public CloudToDeviceMethod? CloudToDeviceMethod { get; set; }
     public string? UpdateTwinJson { get; set; }
+    /// <summary>Ours (docs/rollouts.md): how the job reaches its fleet; null for a plain IoT Hub job.</summary>
+    public JobRollout? Rollout { get; set; }
+    public JobRecurrence? Recurrence { get; set; }
+    /// <summary>The wave a rollout dispatches now (1-based), and whether it waits for approval.</summary>
+    public int? CurrentWave { get; set; }
+    public bool AwaitingApproval { get; set; }
+    /// <summary>The last wave whose devices all have a final result (<c>rollout.waveCompleted</c>); 0 before the first.</summary>
+    public int CompletedWave { get; set; }
+    /// <summary>The current rate of an exponential rollout, once it changed.</summary>
+    public double? CurrentRatePerMinute { get; set; }
+    /// <summary>Why the job stopped or waits, in words an operator reads (a tripped abort criterion with its numbers, a failed wave).</summary>
+    public string? StatusMessage { get; set; }
     public string? FailureReason { get; set; }
     /// <summary>How many devices the job targeted, once its target set is final (fan-out ended, or cut by cancel or deadline).</summary>
     public int? DeviceCount { get; set; }
     /// <summary>Device jobs whose result was recorded (every device's first result counts once).</summary>
     public int ResultsRecorded { get; set; }
+    /// <summary>How the devices with a recorded result ended, by failure type: what abort criteria are evaluated on.</summary>
+    public ExecutedOutcomes Outcomes { get; set; } = ExecutedOutcomes.None;
     /// <summary>When the scheduler stopped dispatching it because it was cancelled after it had started.</summary>
     public DateTimeOffset? DispatchCancelledAt { get; set; }
     /// <summary>When its maxExecutionTimeInSeconds ran out, if it did before the job completed.</summary>
@@ -43,8 +59,10 @@ public static class JobStatuses
     public const string Completed = "completed";
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
+    /// <summary>Ours (docs/rollouts.md): a running job that dispatches nothing until resumed.</summary>
+    public const string Paused = "paused";
 
-    public static readonly string[] All = [Queued, Scheduled, Running, Completed, Failed, Cancelled];
+    public static readonly string[] All = [Queued, Scheduled, Running, Paused, Completed, Failed, Cancelled];
 
     public static bool IsFinished(string status) => status is Completed or Failed or Cancelled;
 }
@@ -71,6 +89,18 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatus, stri
             case JobCompleted completed: Rules.Apply(completed, job); break;
             case JobFailed failed: Rules.Apply(failed, job); break;
             case JobCancelled cancelled: Rules.Apply(cancelled, job); break;
+            case JobPaused paused: Rules.Apply(paused, job); break;
+            case JobResumed resumed: Rules.Apply(resumed, job); break;
+            case RolloutWaveStarted wave: Rules.Apply(wave, job); break;
+            case RolloutWaveCompleted completed: Rules.Apply(completed, job); break;
+            case RolloutWaveAwaitingApproval awaiting: Rules.Apply(awaiting, job); break;
+            case RolloutWaveApproved approved: Rules.Apply(approved, job); break;
+            case RolloutRateChanged rate: Rules.Apply(rate, job); break;
+            case RolloutStopped stopped: Rules.Apply(stopped, job); break;
+            // One device's pending work canceled: the document keeps no per-device figures; the ledger does.
+            case DeviceJobCanceled: break;
+            // Failed attempts a rollout tries again: not results, so nothing the document counts (the ledger keeps the attempts).
+            case DeviceJobRetriesScheduled: break;
             default: throw new ArgumentException($"{e.GetType().Name} is not an event of a job's stream", nameof(e));
         }
     }
@@ -79,7 +109,7 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatus, stri
     {
         Id = e.JobId, Type = e.Type, QueryCondition = e.QueryCondition, CreatedTime = e.CreatedTime,
         StartTime = e.StartTime, MaxExecutionTimeInSeconds = e.MaxExecutionTimeInSeconds,
-        CloudToDeviceMethod = e.CloudToDeviceMethod, UpdateTwinJson = e.UpdateTwinJson,
+        CloudToDeviceMethod = e.CloudToDeviceMethod, UpdateTwinJson = e.UpdateTwinJson, Rollout = e.Rollout, Recurrence = e.Recurrence,
     };
 
     public void Apply(JobScheduled e, JobStatus job)
@@ -104,7 +134,11 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatus, stri
         job.DispatchCancelledAt ??= e.CancelledAt;
     }
 
-    public void Apply(DeviceJobsCompleted e, JobStatus job) => job.ResultsRecorded += e.Results.Count;
+    public void Apply(DeviceJobsCompleted e, JobStatus job)
+    {
+        job.ResultsRecorded += e.Results.Count;
+        job.Outcomes = e.Results.Aggregate(job.Outcomes ?? ExecutedOutcomes.None, (outcomes, r) => outcomes.Add(r));
+    }
 
     public void Apply(JobExecutionTimeElapsed e, JobStatus job) => job.ExecutionTimeElapsedAt ??= e.ElapsedAt;
 
@@ -127,6 +161,43 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatus, stri
     {
         job.Status = JobStatuses.Cancelled;
         job.EndTime = e.CancelledAt;
+        if (e.Reason is { } reason) job.StatusMessage = reason;
         if (job.StartedAt is null) job.FinalStatistics = DeviceJobStatistics.Empty;
+    }
+
+    public void Apply(JobPaused e, JobStatus job)
+    {
+        if (job.Status != JobStatuses.Running) return;
+        job.Status = JobStatuses.Paused;
+        job.StatusMessage = e.Reason;
+    }
+
+    public void Apply(JobResumed e, JobStatus job)
+    {
+        if (job.Status != JobStatuses.Paused) return;
+        job.Status = JobStatuses.Running;
+        job.StatusMessage = null;
+    }
+
+    public void Apply(RolloutWaveStarted e, JobStatus job)
+    {
+        job.CurrentWave = e.Wave;
+        job.AwaitingApproval = false;
+    }
+
+    public void Apply(RolloutWaveCompleted e, JobStatus job) => job.CompletedWave = Math.Max(job.CompletedWave, e.Wave);
+
+    public void Apply(RolloutWaveAwaitingApproval e, JobStatus job) => job.AwaitingApproval = true;
+
+    public void Apply(RolloutWaveApproved e, JobStatus job) => job.AwaitingApproval = false;
+
+    public void Apply(RolloutRateChanged e, JobStatus job) => job.CurrentRatePerMinute = Math.Max(job.CurrentRatePerMinute ?? 0, e.RatePerMinute);
+
+    public void Apply(RolloutStopped e, JobStatus job)
+    {
+        job.StatusMessage = e.Reason;
+        if (!e.Cancelled || job.IsFinished) return;
+        job.Status = JobStatuses.Cancelled;
+        job.EndTime = e.StoppedAt;
     }
 }

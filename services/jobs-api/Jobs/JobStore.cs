@@ -1,3 +1,4 @@
+using IotHubJobs.Contracts.Jobs;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -16,6 +17,10 @@ public static class JobStore
         o.Events.MetadataConfig.CorrelationIdEnabled = true;
         o.Events.MetadataConfig.CausationIdEnabled = true;
         o.Projections.Add<JobStatusProjection>(ProjectionLifecycle.Inline);
+        // Known by name from the start: event readers filter by type name before anything was appended (Events/JobEventLog.cs).
+        o.Events.AddEventTypes([typeof(JobCreated), typeof(JobScheduled), typeof(JobStarted), typeof(JobTargetsResolved),
+            typeof(JobDispatchCancelled), typeof(DeviceJobsCompleted), typeof(JobExecutionTimeElapsed), typeof(JobCompleted),
+            typeof(JobFailed), typeof(JobCancelled)]);
         // The relay is the path from PUT to the scheduler: poll the event log often so jobs start promptly.
         o.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
         o.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(200);

@@ -1,5 +1,6 @@
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Dispatch;
+using JobsApi.Jobs.Rollouts;
 using MassTransit;
 
 namespace JobsApi.Jobs;
@@ -8,9 +9,11 @@ namespace JobsApi.Jobs;
 /// Records device-job results in batches per job (docs/architecture.md, decision 5
 /// "Results are recorded in batches, one writer per job at a time"): one transaction appends one
 /// <see cref="DeviceJobsCompleted"/> event holding only results not recorded before, records them in the ledger, and
-/// completes the job when nothing is left (<see cref="JobWriter"/>).
+/// completes the job when nothing is left (<see cref="JobWriter"/>); then a rollout's abort criteria look at the new
+/// figures (<see cref="RolloutAbort"/>). A rollout that retries decides which results are final (<see cref="DeviceRetries"/>).
 /// </summary>
-public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedger ledger, TimeProvider clock, ILogger<RecordDeviceResultsConsumer> logger)
+public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedger ledger, RolloutAbort abort, DeviceRetries retries,
+    TimeProvider clock, ILogger<RecordDeviceResultsConsumer> logger)
     : IConsumer<Batch<DeviceJobsCompleted>>
 {
     public async Task Consume(ConsumeContext<Batch<DeviceJobsCompleted>> context)
@@ -18,8 +21,11 @@ public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedge
         foreach (var job in context.Message.GroupBy(m => m.Message.JobId))
         {
             var results = job.SelectMany(m => m.Message.Results).DistinctBy(r => r.DeviceId, StringComparer.Ordinal).ToList();
-            var written = await writer.WriteAsync(job.Key, _ => FreshAsync(job.Key, results, context.CancellationToken), context.CancellationToken);
+            var written = await writer.WriteAsync(job.Key, current => DeviceRetries.Applies(current)
+                ? retries.FreshAsync(current, results, context.CancellationToken)
+                : FreshAsync(job.Key, results, context.CancellationToken), context.CancellationToken);
             if (written is null) logger.LogDebug("No new results among {Count} for job {JobId}", results.Count, job.Key);
+            else await abort.CheckAsync(written, context.CancellationToken);
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class StaleClaimSweeper(DeviceJobLedger ledger, IBus bus, TimeProv
         foreach (var job in stale.GroupBy(s => s.JobId))
             foreach (var chunk in job.Chunk(500))
                 await bus.Publish(new DeviceJobsCompleted(job.Key, chunk.Select(s => new DeviceJobResult(s.DeviceId, false, s.StartedAt, now,
-                    null, null, DeviceOperationErrors.ClaimExpired.Code, DeviceOperationErrors.ClaimExpired.Description)).ToList()), ct);
+                    null, null, DeviceOperationErrors.ClaimExpired.Code, DeviceOperationErrors.ClaimExpired.Description, s.Attempt)).ToList()), ct);
         if (stale.Count > 0) logger.LogWarning("Failed {Count} device jobs whose claim expired without a result", stale.Count);
         return stale.Count;
     }

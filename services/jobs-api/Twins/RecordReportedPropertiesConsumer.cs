@@ -5,6 +5,7 @@ using IotHubJobs.Contracts.Devices;
 using IotHubJobs.DeviceTwins;
 using MassTransit;
 using IotHubJobs.Messaging;
+using JobsApi.Jobs.Rollouts;
 
 namespace JobsApi.Twins;
 
@@ -13,7 +14,8 @@ namespace JobsApi.Twins;
 /// Idempotent: a redelivered report holds values the twin already has, which changes nothing. Reports for deleted
 /// devices and reports that break the twin rules are dropped with a warning — a device cannot be answered here.
 /// </summary>
-public sealed class RecordReportedPropertiesConsumer(TwinStore store, TimeProvider clock, ILogger<RecordReportedPropertiesConsumer> logger)
+public sealed class RecordReportedPropertiesConsumer(TwinStore store, TwinAcknowledgements acknowledgements, TimeProvider clock,
+    ILogger<RecordReportedPropertiesConsumer> logger)
     : IConsumer<ReportedPropertiesReported>
 {
     public async Task Consume(ConsumeContext<ReportedPropertiesReported> context)
@@ -25,12 +27,18 @@ public sealed class RecordReportedPropertiesConsumer(TwinStore store, TimeProvid
             .ToList();
         var now = clock.GetUtcNow();
         foreach (var batch in reports.Chunk(TwinStore.MaxBatch))
-            await store.UpdateAsync(batch.Select(g => g.Key).ToList(), twins => Apply(twins, batch, now), context.CancellationToken);
+        {
+            var reported = await store.UpdateAsync(batch.Select(g => g.Key).ToList(), twins => Apply(twins, batch, now), context.CancellationToken);
+            // After the commit: an acknowledged twin job's device job succeeds once its device's twin shows the change.
+            foreach (var completed in await acknowledgements.AcknowledgedAsync(reported, context.CancellationToken))
+                await context.Publish(completed, context.CancellationToken);
+        }
     }
 
-    private int Apply(LockedTwins twins, IEnumerable<IGrouping<string, (string DeviceId, JsonObject? Patch)>> reports, DateTimeOffset now)
+    /// <returns>The twins of the reporting devices as the reports left them.</returns>
+    private Dictionary<string, JsonObject> Apply(LockedTwins twins, IEnumerable<IGrouping<string, (string DeviceId, JsonObject? Patch)>> reports, DateTimeOffset now)
     {
-        var changed = 0;
+        var after = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var device in reports)
         {
             if (!twins.TryGet(device.Key, out var twin)) continue;
@@ -41,11 +49,11 @@ public sealed class RecordReportedPropertiesConsumer(TwinStore store, TimeProvid
                 if (edit.Error is not null) logger.LogWarning("Dropping a reported patch of {DeviceId}: {Error}", device.Key, edit.Error);
                 else if (edit.Changed) updated = edit.Twin;
             }
+            after[device.Key] = updated;
             if (ReferenceEquals(updated, twin)) continue;
             twins.Save(device.Key, updated);
-            changed++;
         }
-        return changed;
+        return after;
     }
 
     private JsonObject? Parse(DeviceReportedProperties report)

@@ -19,11 +19,9 @@ namespace Scheduler.Fanout;
 /// two leaves the range recorded, and the next pass of any replica re-sends it from the ledger (executors' claims
 /// make a repeated command harmless).
 /// </summary>
-public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvider clock, IConfiguration configuration, ILogger<FanOutChunk> logger)
+public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, CommandPublisher publisher, TimeProvider clock, ILogger<FanOutChunk> logger)
 {
     public const int ChunkSize = 1000;
-    /// <summary>Devices per command message: the lever between message cost and per-message latency (docs/benchmarks.md).</summary>
-    private readonly int _devicesPerCommand = Math.Clamp(configuration.GetValue("Scheduler:DevicesPerCommand", 500), 1, ChunkSize);
     /// <summary>How long an unsent range may belong to a live replica that is publishing it.</summary>
     public static readonly TimeSpan UnsentGrace = TimeSpan.FromSeconds(15);
 
@@ -45,7 +43,7 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
             var devices = await DeviceJobLedger.PendingBetweenAsync(conn, tx, picked.JobId, picked.UnsentAfter ?? "", picked.UnsentThrough, ct);
             await tx.CommitAsync(ct);
             logger.LogWarning("Re-sending {Count} device commands of job {JobId} whose publication was interrupted", devices.Count, picked.JobId);
-            await PublishAsync(picked, devices, picked.UnsentResolved, activity, ct);
+            await publisher.PublishAsync(picked.Job, devices, activity, ct, Resolved(picked.JobId, picked.UnsentResolved));
             return true;
         }
 
@@ -68,9 +66,18 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         var dispatched = picked.Dispatched + chunk.Count;
         // A chunk shorter than a full one is the last: the target set is final and its size travels with the chunk.
         int? resolved = chunk.Count < ChunkSize ? dispatched : null;
+        if (picked.Job.Rollout is not null)
+        {
+            // A rollout records every target first and dispatches them later at its pace (Rollouts/RolloutDispatch.cs), which
+            // also tells the target count once these rows are committed: told before, jobs-api could count an empty ledger
+            // and complete the job at once.
+            await RecordRolloutChunkAsync(conn, tx, picked, chunk, dispatched, resolved, now, ct);
+            await tx.CommitAsync(ct);
+            return true;
+        }
         await RecordChunkAsync(conn, tx, picked, chunk, dispatched, resolved, now, ct);
         await tx.CommitAsync(ct);
-        await PublishAsync(picked, chunk, resolved, activity, ct);
+        await publisher.PublishAsync(picked.Job, chunk, activity, ct, Resolved(picked.JobId, resolved));
         activity?.SetTag("iothub.device_count", chunk.Count);
         SchedulerMetrics.RecordDispatched(chunk.Count, picked.Job.Type);
         return true;
@@ -81,7 +88,7 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         await using var pick = new NpgsqlCommand("""
             select job_id, job::text, started_at, fanout_cursor, dispatched_count, trace_parent, unsent_after, unsent_through, unsent_resolved
               from scheduler.job_schedules
-             where (state = 'dispatching' and unsent_through is null)
+             where (state = 'dispatching' and unsent_through is null and not paused)
                 or (unsent_through is not null and updated_at < $1)
              order by started_at limit 1 for update skip locked
             """, conn, tx);
@@ -94,29 +101,27 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, TimeProvi
             reader.IsDBNull(8) ? null : reader.GetInt32(8));
     }
 
-    /// <summary>Publishes a committed chunk's commands (each chunk of devices in a trace of its own), then clears the range.</summary>
-    private async Task PublishAsync(Picked picked, List<string> devices, int? resolved, Activity? fanOut, CancellationToken ct)
-    {
-        foreach (var chunk in devices.Chunk(_devicesPerCommand))
-        {
-            using (var chunkActivity = JobTrace.NewChunk("dispatch devices", fanOut?.Context ?? default))
-            {
-                chunkActivity?.SetTag("iothub.job_id", picked.JobId);
-                chunkActivity?.SetTag("iothub.device_count", chunk.Length);
-                await bus.Publish(Command(picked.Job, chunk), ct);
-            }
-            Activity.Current = fanOut;
-        }
-        if (resolved is { } count) await bus.Publish(new JobTargetsResolved(picked.JobId, count, clock.GetUtcNow()), ct);
-        await using var clear = dataSource.CreateCommand(
-            "update scheduler.job_schedules set unsent_after = null, unsent_through = null, unsent_resolved = null where job_id = $1");
-        clear.Parameters.AddWithValue(picked.JobId);
-        await clear.ExecuteNonQueryAsync(ct);
-    }
+    private object[] Resolved(string jobId, int? count) => count is { } n ? [new JobTargetsResolved(jobId, n, clock.GetUtcNow())] : [];
 
-    private static object Command(JobCreated job, string[] deviceIds) => job.Type == JobTypes.ScheduleDeviceMethod
-        ? new InvokeDeviceMethods(job.JobId, job.CloudToDeviceMethod!, deviceIds)
-        : new UpdateDeviceTwins(job.JobId, job.UpdateTwinJson!, deviceIds);
+    /// <summary>A rollout's targets: the cursor advances past the chunk; after the last one it starts rolling with all its targets known.</summary>
+    private static async Task RecordRolloutChunkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Picked picked, List<string> chunk,
+        int recorded, int? targets, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            update scheduler.job_schedules
+               set fanout_cursor = $2, dispatched_count = $3, updated_at = $4, target_count = $5,
+                   state = case when $5::int is null then state else 'rolling' end,
+                   dispatch_cursor = '', rate_at = $4, wave_state = 'starting', wave_start_cursor = '', end_at = $6
+             where job_id = $1
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(picked.JobId);
+        cmd.Parameters.AddWithValue(chunk.Count > 0 ? chunk[^1] : picked.Cursor);
+        cmd.Parameters.AddWithValue(recorded);
+        cmd.Parameters.AddWithValue(now.UtcDateTime);
+        cmd.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = targets, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = picked.Job.Rollout!.EndTime?.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
 
     /// <summary>
     /// Advances the cursor past the chunk and records its device range as unsent (cleared once its commands are out);

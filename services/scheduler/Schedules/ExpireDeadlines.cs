@@ -14,7 +14,7 @@ public sealed class ExpireDeadlines(NpgsqlDataSource dataSource, IBus bus, TimeP
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var expire = new NpgsqlCommand("""
             with due as (select job_id, state from scheduler.job_schedules
-                          where state in ('dispatching', 'dispatched') and deadline_at <= $1
+                          where state in ('dispatching', 'dispatched', 'rolling') and deadline_at <= $1
                           order by deadline_at limit 20 for update skip locked)
             update scheduler.job_schedules s set state = 'timed_out', updated_at = $1
               from due where s.job_id = due.job_id

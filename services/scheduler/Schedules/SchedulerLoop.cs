@@ -1,6 +1,8 @@
 using MassTransit;
 using Npgsql;
 using Scheduler.Fanout;
+using Scheduler.Recurrences;
+using Scheduler.Rollouts;
 
 namespace Scheduler.Schedules;
 
@@ -8,7 +10,8 @@ namespace Scheduler.Schedules;
 /// Each replica runs this loop: fire due start timers, dispatch fan-out chunks, expire deadlines; when there is
 /// nothing to do, wait a short poll interval. The database is the source of truth, so replicas need no leader.
 /// </summary>
-public sealed class SchedulerLoop(StartDueJobs starts, FanOutChunk fanOut, ExpireDeadlines deadlines, SchedulerWakeUp wakeUp,
+public sealed class SchedulerLoop(StartDueJobs starts, FanOutChunk fanOut, RolloutDispatch rollouts, RetryDispatch retries, RecurringJobs recurring,
+    ExpireDeadlines deadlines, SchedulerWakeUp wakeUp,
     TimeProvider clock, ILogger<SchedulerLoop> logger)
     : BackgroundService
 {
@@ -22,6 +25,9 @@ public sealed class SchedulerLoop(StartDueJobs starts, FanOutChunk fanOut, Expir
             {
                 var busy = await starts.RunOnceAsync(ct) > 0;
                 busy |= await fanOut.RunOnceAsync(ct);
+                busy |= await rollouts.RunOnceAsync(ct);
+                busy |= await retries.RunOnceAsync(ct);
+                busy |= await recurring.RunOnceAsync(ct);
                 busy |= await deadlines.RunOnceAsync(ct) > 0;
                 if (!busy) await wakeUp.WaitAsync(PollInterval, ct);
             }

@@ -35,7 +35,7 @@ public sealed class StartDueJobs(NpgsqlDataSource dataSource, IBus bus, TimeProv
                                where state = 'waiting' and start_at <= $1
                                order by start_at, job_id
                                limit greatest(0, least($2, $3 - (select count(*) from scheduler.job_schedules
-                                                                 where state in ('dispatching', 'dispatched'))))
+                                                                 where state in ('dispatching', 'dispatched', 'rolling'))))
                                for update skip locked)
             returning job_id, start_at, trace_parent
             """, conn, tx);

@@ -10,9 +10,9 @@ namespace Integration.Tests.Faults;
 /// <summary>
 /// PostgreSQL crashed and restarted, RabbitMQ restarted, under a running system of its own: what the API answers
 /// meanwhile, and that every service resumes by itself, with no job or result lost and no device invoked twice.
-/// In the shared collection so that nothing else competes for the two cores while servers restart.
+/// In the own-servers collection: never beside another spec with servers of its own, only beside the shared system's.
 /// </summary>
-[Collection(SystemCollection.Name)]
+[Collection(OwnServersCollection.Name)]
 public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITestOutputHelper output) : IClassFixture<SystemOnPrivateServers>
 {
     private const int Devices = StreamingJob.Devices;
@@ -40,7 +40,7 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
 
         var back = Stopwatch.StartNew();
         var jobId = $"after-{_run}";
-        await EventuallyAcceptedAsync(() => system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'")));
+        await Outage.EventuallyAcceptedAsync(() => system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'")));
         report.Record("job creation accepted again after PostgreSQL started", back.Elapsed);
         Assert.Equal("completed", (string?)(await Fleet.WaitUntilFinishedAsync(system.Hub, jobId))["status"]);
         Assert.Equal(HttpStatusCode.OK, await ReadinessAsync("jobs-api"));
@@ -61,7 +61,7 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
         await system.StartPostgresAsync();
         report.Record("outage (crash to PostgreSQL accepting connections)", restart.Elapsed);
 
-        await EventuallyAcceptedAsync(() => system.Hub.GetAsync($"/jobs/v2/{jobId}"));
+        await Outage.EventuallyAcceptedAsync(() => system.Hub.GetAsync($"/jobs/v2/{jobId}"));
         report.Record("API answering again after the crash", restart.Elapsed);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, whileDown.Status);
         await KeptPromises.WhenFinishedAsync(system, jobId, Devices, report, restart, "job completed after the crash");
@@ -147,7 +147,11 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
         await Task.WhenAll(system.RestartAsync("scheduler-1"), system.RestartAsync("scheduler-2"));
         var rows = await KeptPromises.WhenFinishedAsync(system, jobId, devices, report, restart, "job completed after the schedulers restarted");
         Assert.All(rows.Values, r => Assert.Equal("completed", r.Status));
-        Assert.Null(await UnsentRangeAsync(jobId));
+        // The killed scheduler's blocked publish may still reach the broker (its bytes were on the socket) and complete the
+        // job first; the restarted schedulers send the range again once it is older than FanOutChunk.UnsentGrace, and clear it.
+        await Ledger.EventuallyAsync(async () => await UnsentRangeAsync(jobId) is null);
+        // Sent twice then, the commands still ran no device a second time.
+        Assert.All(await Ledger.ExecutionsAsync(system, jobId), i => Assert.True(i.Value == 1, $"{i.Key} ran the method {i.Value} times"));
     }
 
     private async Task<string?> UnsentRangeAsync(string jobId)
@@ -177,13 +181,5 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         return (await http.GetAsync(new Uri(system.ServiceUrl(service), "/health/ready"))).StatusCode;
-    }
-
-    private static async Task EventuallyAcceptedAsync(Func<Task<HubResponse>> request)
-    {
-        HubResponse response;
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while ((response = await request()).Status == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline) await Task.Delay(200);
-        response.EnsureStatus(HttpStatusCode.OK);
     }
 }

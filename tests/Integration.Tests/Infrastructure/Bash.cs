@@ -4,7 +4,11 @@ namespace Integration.Tests.Infrastructure;
 /// <summary>Runs a bash command line in the repository root and returns its exit code and everything it printed.</summary>
 public static class Bash
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string commandLine, params (string Key, string Value)[] environment)
+    public static Task<(int ExitCode, string Output)> RunAsync(string commandLine, params (string Key, string Value)[] environment) =>
+        RunAsync(commandLine, TimeSpan.FromMinutes(3), environment);
+
+    /// <param name="timeout">How long it may take at most (e.g. a whole ./run.sh start on a loaded machine needs more than the default).</param>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string commandLine, TimeSpan timeout, params (string Key, string Value)[] environment)
     {
         var info = new ProcessStartInfo("bash", ["-c", commandLine])
         {
@@ -17,8 +21,8 @@ public static class Bash
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
         return (process.ExitCode, await stdout + await stderr);
     }
 

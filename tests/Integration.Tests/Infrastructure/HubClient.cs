@@ -60,6 +60,19 @@ public sealed class HubClient : IDisposable
         return new HubResponse(response.StatusCode, text, response.Headers, response.Content.Headers.ContentType);
     }
 
+    /// <summary>
+    /// A GET whose answer is read as it arrives (an event stream): returned once the headers are in; the caller reads and
+    /// disposes the body.
+    /// </summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(string path, Action<HttpRequestMessage>? configure = null, CancellationToken ct = default)
+    {
+        var separator = path.Contains('?') ? '&' : '?';
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{path}{separator}api-version={ApiVersion}");
+        request.Headers.TryAddWithoutValidation("Authorization", Token());
+        configure?.Invoke(request);
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
+
     public Task<HubResponse> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
     public Task<HubResponse> PutAsync(string path, JsonNode body) => SendAsync(HttpMethod.Put, path, body);
     public Task<HubResponse> PostAsync(string path, JsonNode? body = null) => SendAsync(HttpMethod.Post, path, body);

@@ -9,5 +9,7 @@ public interface ITestServers : IAsyncDisposable
     string RabbitMq { get; }
     /// <summary>The management API's base URL, when there is one, to give each system its own virtual host.</summary>
     string? RabbitMqManagement { get; }
+    /// <summary>"host:port,..." of every node when RabbitMQ is a cluster (the services' RabbitMq__ClusterNodes), else null.</summary>
+    string? RabbitMqClusterNodes => null;
     Task StartAsync();
 }

@@ -16,10 +16,20 @@ public class SystemUnderTest : IAsyncLifetime
     private readonly ITestServers _infra;
     private readonly Dictionary<string, ServiceProcess> _services = new();
 
+    private readonly Replicas _replicas;
+
     /// <summary>On the servers shared by the whole test run.</summary>
     public SystemUnderTest() : this(_ => new Infra()) { }
 
-    protected SystemUnderTest(Func<string, ITestServers> servers) => _infra = servers(RunDirectory);
+    protected SystemUnderTest(Func<string, ITestServers> servers, Replicas? replicas = null) =>
+        (_infra, _replicas) = (servers(RunDirectory), replicas ?? new Replicas());
+
+    /// <summary>
+    /// How many processes of each service run. The first ones have the usual names (<c>gateway</c>, <c>jobs-api</c>,
+    /// <c>scheduler-1</c>, <c>executor-1</c>, <c>device-gateway</c>); more are <c>gateway-2</c>, <c>jobs-api-2</c>,
+    /// <c>scheduler-3</c>, <c>executor-3</c>, <c>device-gateway-2</c> and so on.
+    /// </summary>
+    public sealed record Replicas(int Gateways = 1, int JobsApis = 1, int Schedulers = 2, int Executors = 2, int DeviceGateways = 1);
 
     protected ITestServers ServersInUse => _infra;
 
@@ -63,30 +73,60 @@ public class SystemUnderTest : IAsyncLifetime
             // Quick enough that a spec sees a killed device gateway's devices cleared within seconds.
             ["Presence__HeartbeatSeconds"] = "1",
             ["Presence__StaleAfterSeconds"] = "4",
+            // Quick enough that a spec sees an idle event stream's heartbeat within seconds.
+            ["Events__HeartbeatSeconds"] = "2",
+            // The specs' webhook receivers listen on 127.0.0.1 in the test process (Events/WebhookReceiver.cs).
+            ["Webhooks__AllowedHosts"] = "127.0.0.1",
+            // Retries come quickly, so a spec sees a failing receiver retried within seconds (the shape of the backoff
+            // is proved with a moved clock: WebhookRetrySpecs).
+            ["Webhooks__FirstBackoffSeconds"] = "0.5",
         };
+        if (_infra.RabbitMqClusterNodes is { } nodes) common["RabbitMq__ClusterNodes"] = nodes;
         _common = common;
         Add("jobs-api", "services/jobs-api/JobsApi.dll", common, jobsApiUrl);
         Add("scheduler-1", "services/scheduler/Scheduler.dll", common, $"http://127.0.0.1:{ports[1]}");
         Add("scheduler-2", "services/scheduler/Scheduler.dll", common, $"http://127.0.0.1:{ports[6]}");
+        for (var i = 3; i <= _replicas.Schedulers; i++) Add($"scheduler-{i}", "services/scheduler/Scheduler.dll", common, $"http://127.0.0.1:{FreePort()}");
         Add("executor-1", "services/executor/Executor.dll", common, $"http://127.0.0.1:{ports[2]}", ("Executor__InstanceId", "executor-1"));
         Add("executor-2", "services/executor/Executor.dll", common, $"http://127.0.0.1:{ports[3]}", ("Executor__InstanceId", "executor-2"));
+        for (var i = 3; i <= _replicas.Executors; i++)
+            Add($"executor-{i}", "services/executor/Executor.dll", common, $"http://127.0.0.1:{FreePort()}", ("Executor__InstanceId", $"executor-{i}"));
         Add("device-sim", "services/device-sim/DeviceSim.dll", common, $"http://127.0.0.1:{ports[4]}");
         var certs = Path.Combine(RunDirectory, "certs");
         CertificateDirectory = certs;
         DeviceGatewayUrl = $"http://127.0.0.1:{ports[8]}";
         MqttPort = ports[9];
         AddDeviceGateway("device-gateway", ports[8], ports[9]);
-        Add("gateway", "gateway/Gateway.dll", common, $"https://127.0.0.1:{ports[5]}",
-            ("IotHub__HostName", "localhost"),
-            ("IotHub__PoliciesFile", Path.Combine(RunDirectory, "policies.json")),
-            ("Gateway__CertificateDirectory", certs),
-            ("ReverseProxy__Clusters__jobs-api__Destinations__primary__Address", jobsApiUrl + "/"),
-            ("ReverseProxy__Clusters__device-gateway__Destinations__primary__Address", DeviceGatewayUrl + "/"));
+        for (var i = 2; i <= _replicas.DeviceGateways; i++) AddDeviceGateway($"device-gateway-{i}", FreePort(), FreePort());
+        // Every gateway proxies to every jobs-api (its health checks take a dead one out of the rotation).
+        var jobsApis = Enumerable.Range(2, Math.Max(0, _replicas.JobsApis - 1)).ToDictionary(i => $"jobs-api-{i}", _ => $"http://127.0.0.1:{FreePort()}");
+        var destinations = jobsApis.Select(j => ($"ReverseProxy__Clusters__jobs-api__Destinations__{j.Key}__Address", j.Value + "/"));
+        for (var i = 1; i <= _replicas.Gateways; i++)
+            Add(i == 1 ? "gateway" : $"gateway-{i}", "gateway/Gateway.dll", common, $"https://127.0.0.1:{(i == 1 ? ports[5] : FreePort())}",
+            [
+                ("IotHub__HostName", "localhost"),
+                ("IotHub__PoliciesFile", Path.Combine(RunDirectory, "policies.json")),
+                ("Gateway__CertificateDirectory", certs),
+                ("ReverseProxy__Clusters__jobs-api__Destinations__primary__Address", jobsApiUrl + "/"),
+                ("ReverseProxy__Clusters__device-gateway__Destinations__primary__Address", DeviceGatewayUrl + "/"),
+                ..destinations,
+            ]);
 
         foreach (var service in _services.Values) service.Start();
         await Task.WhenAll(_services.Keys.Select(WaitUntilReadyAsync));
-        Hub = new HubClient(new Uri($"https://localhost:{ports[5]}"), Path.Combine(certs, "ca.pem"), "localhost", "iothubowner", PolicyKeys["iothubowner"]);
+        // Once the first jobs-api made the document store's schema: replicas then find it made (./run.sh orders them so too).
+        foreach (var (name, url) in jobsApis)
+        {
+            Add(name, "services/jobs-api/JobsApi.dll", common, url);
+            _services[name].Start();
+            await WaitUntilReadyAsync(name);
+        }
+        Hub = HubThrough("gateway");
     }
+
+    /// <summary>A client of the hub through the gateway process <paramref name="gateway"/> (<c>gateway</c>, <c>gateway-2</c>, …).</summary>
+    public HubClient HubThrough(string gateway) =>
+        new(new Uri($"https://localhost:{new Uri(_urls[gateway]).Port}"), Path.Combine(CertificateDirectory, "ca.pem"), "localhost", "iothubowner", PolicyKeys["iothubowner"]);
 
     /// <summary>Where the gateway and the device gateway keep the development CA (<c>ca.pem</c>) devices trust.</summary>
     public string CertificateDirectory { get; private set; } = "";

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using IotHubJobs.Contracts.Devices;
+using IotHubJobs.Messaging;
 using MassTransit;
 
 namespace Integration.Tests.Jobs;
@@ -26,9 +27,12 @@ public sealed class DeviceLayerCaller : IAsyncDisposable
         var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(new Uri(rabbitMqUri));
-            // Durable like the services' own reply queues: device-sim declares the queue it answers to as durable, and a
-            // queue declared otherwise would make the broker close device-sim's channel.
-            cfg.ReceiveEndpoint(replyQueue, e => e.Handler<DeviceMethodsCalled>(context => replies.Writer.WriteAsync(context.Message).AsTask()));
+            // A quorum queue like the services' own reply queues (libs/Messaging/Bus.cs); device-sim answers to its exchange.
+            cfg.ReceiveEndpoint(replyQueue, e =>
+            {
+                e.SetQuorumQueue();
+                e.Handler<DeviceMethodsCalled>(context => replies.Writer.WriteAsync(context.Message).AsTask());
+            });
         });
         await bus.StartAsync();
         return new DeviceLayerCaller(bus, replies, replyQueue);
@@ -38,7 +42,7 @@ public sealed class DeviceLayerCaller : IAsyncDisposable
 
     /// <summary>To another device layer's queue, e.g. a device-gateway instance's (<c>device-gateway-{instance}</c>).</summary>
     public async Task SendAsync(CallDeviceMethods request, string queue) =>
-        await (await _bus.GetSendEndpoint(new Uri($"queue:{queue}"))).Send(request);
+        await (await _bus.GetSendEndpoint(QueueAddress.Of(queue))).Send(request);
 
     public async Task<DeviceMethodsCalled> NextReplyAsync()
     {

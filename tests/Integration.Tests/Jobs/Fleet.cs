@@ -59,15 +59,22 @@ public static class Fleet
     public static async Task<JsonNode> WaitUntilFinishedAsync(HubClient hub, string jobId, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromMinutes(3));
-        JsonNode job;
+        JsonNode? job = null;
         do
         {
-            job = (await hub.GetAsync($"/jobs/v2/{jobId}")).EnsureStatus(HttpStatusCode.OK).Json;
+            var response = await hub.GetAsync($"/jobs/v2/{jobId}");
+            // Retried like the service SDKs retry it: a replica of jobs-api that just died answers so until the gateway stops using it.
+            if (response.Status == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+                continue;
+            }
+            job = response.EnsureStatus(HttpStatusCode.OK).Json;
             if ((string?)job["status"] is "completed" or "failed" or "cancelled" && job["deviceJobStatistics"] is not null
                 && (int)job["deviceJobStatistics"]!["pendingCount"]! + (int)job["deviceJobStatistics"]!["runningCount"]! == 0)
                 return job;
             await Task.Delay(200);
         } while (DateTime.UtcNow < deadline);
-        throw new TimeoutException($"Job {jobId} did not finish: {job.ToJsonString()}");
+        throw new TimeoutException($"Job {jobId} did not finish: {job?.ToJsonString() ?? "503 ServiceUnavailable throughout"}");
     }
 }

@@ -73,11 +73,26 @@ public static class Ledger
             reader.GetDateTime(3), reader.GetInt32(4), reader.GetBoolean(5));
     }
 
+    /// <summary>A rollout's dispatch state as the scheduler keeps it (docs/rollouts.md).</summary>
+    public sealed record Rolling(string State, int Dispatched, bool Paused, int Wave, string? WaveState, DateTime? NextCheckAt);
+
+    public static async Task<Rolling?> RollingAsync(SystemUnderTest system, string jobId)
+    {
+        await using var cmd = system.Database.CreateCommand("""
+            select state, rollout_dispatched, paused, wave, wave_state, next_check_at from scheduler.job_schedules where job_id = $1
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        return new Rolling(reader.GetString(0), reader.GetInt32(1), reader.GetBoolean(2), reader.GetInt32(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetDateTime(5));
+    }
+
     /// <summary>The jobs the schedulers count against <c>Scheduler:MaxRunningJobs</c>, read in one snapshot, ordered by id.</summary>
     public static async Task<List<string>> RunningJobsAsync(SystemUnderTest system)
     {
         await using var cmd = system.Database.CreateCommand(
-            "select job_id from scheduler.job_schedules where state in ('dispatching', 'dispatched') order by job_id");
+            "select job_id from scheduler.job_schedules where state in ('dispatching', 'dispatched', 'rolling') order by job_id");
         var jobs = new List<string>();
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync()) jobs.Add(reader.GetString(0));

@@ -1,3 +1,4 @@
+using IotHubJobs.Contracts.Jobs.Rollouts;
 using IotHubJobs.Contracts.Jobs;
 using Integration.Tests.Infrastructure;
 using JobsApi.Jobs;
@@ -68,6 +69,65 @@ public sealed class RetentionSpecs(SystemUnderTest system)
         var all = await system.Hub.PostAsync("/devices/query", new JsonObject { ["query"] = "SELECT * FROM devices.jobs WHERE deviceId = 'retained-device'" });
         Assert.DoesNotContain(jobId, all.EnsureStatus(HttpStatusCode.OK).Text);
         Assert.Single(await Ledger.RowsAsync(system, jobId));
+    }
+
+    [Fact]
+    public async Task A_recurring_template_is_kept_while_active_its_children_expire_on_their_own_and_it_expires_thirty_days_after_its_cancel()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-900));
+        using var store = DocumentStore.For(o => { o.Connection(system.DatabaseConnectionString); JobStore.Configure(o); });
+        var templateId = $"tpl-{Guid.NewGuid():N}"[..24];
+        var childId = $"{templateId}-20240229T0300Z";
+        await using (var session = store.LightweightSession())
+        {
+            // The running system relays this JobCreated too: a cron whose next occurrence is years away creates no child meanwhile.
+            session.Events.StartStream<JobStatus>(templateId,
+                new JobCreated(templateId, JobTypes.ScheduleDeviceMethod, "deviceId = 'retention-spec-matches-no-device'", clock.GetUtcNow(), clock.GetUtcNow(),
+                    60, new CloudToDeviceMethod("reboot", null, 30, 0), null, Recurrence: new JobRecurrence("0 3 29 2 *", "UTC")),
+                new JobScheduled(templateId, clock.GetUtcNow()));
+            await session.SaveChangesAsync();
+        }
+        await RecordFinishedJobAsync(store, childId, clock.GetUtcNow().AddDays(1));
+        await Ledger.EventuallyAsync(async () => await RecurrenceRowAsync(templateId));
+        var bus = await StartBusAsync();
+        var retention = new JobRetention(store, bus, clock,
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Jobs:RetentionDays"] = "30" }).Build(),
+            NullLogger<JobRetention>.Instance);
+
+        // 400 days on: the child, ended long ago, is gone; the active template, however old, is kept.
+        clock.Advance(TimeSpan.FromDays(400));
+        await retention.SweepAsync(CancellationToken.None);
+        Assert.Null(await LoadAsync(store, childId));
+        var template = await LoadAsync(store, templateId);
+        Assert.NotNull(template);
+        Assert.False(retention.IsExpired(template));
+
+        // Cancelled, it is a finished job like any other: kept for the retention period from its cancel, then removed.
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.Append(templateId, new JobCancelled(templateId, clock.GetUtcNow()));
+            await session.SaveChangesAsync();
+        }
+        clock.Advance(TimeSpan.FromDays(29));
+        await retention.SweepAsync(CancellationToken.None);
+        template = await LoadAsync(store, templateId);
+        Assert.NotNull(template);
+        Assert.Equal("cancelled", template.Status);
+        Assert.False(retention.IsExpired(template));
+        clock.Advance(TimeSpan.FromDays(2));
+        Assert.True(retention.IsExpired(template));
+        Assert.True(await retention.SweepAsync(CancellationToken.None) >= 1);
+        Assert.Null(await LoadAsync(store, templateId));
+        // The scheduler forgets its occurrence row, told by the sweep.
+        await Ledger.EventuallyAsync(async () => !await RecurrenceRowAsync(templateId));
+        await bus.StopAsync();
+    }
+
+    private async Task<bool> RecurrenceRowAsync(string jobId)
+    {
+        await using var cmd = system.Database.CreateCommand("select exists (select 1 from scheduler.job_recurrences where job_id = $1)");
+        cmd.Parameters.AddWithValue(jobId);
+        return (bool)(await cmd.ExecuteScalarAsync())!;
     }
 
     private async Task<IBusControl> StartBusAsync()

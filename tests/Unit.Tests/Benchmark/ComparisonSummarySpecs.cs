@@ -53,5 +53,30 @@ public sealed class ComparisonSummarySpecs : IDisposable
         Assert.False((bool)Summary(2, ("ref", 100, true), ("tree", 100, true), ("ref", 100, true))["allExact"]!);
     }
 
+    [Fact]
+    public void Where_the_time_goes_and_the_floor_are_medians_per_side_and_absent_for_runs_without_them()
+    {
+        JsonObject Run(string side, double statements, double postgresCpuMs, double floorRate) => new()
+        {
+            ["side"] = side, ["job"] = "method", ["devices"] = 2000, ["executors"] = 2, ["deviceOpsPerSecond"] = 100.0, ["exact"] = true,
+            ["perDeviceOp"] = new JsonObject { ["cpuMs"] = new JsonObject { ["postgresql"] = postgresCpuMs }, ["sqlStatements"] = statements, ["messages"] = null },
+            ["floor"] = new JsonObject { ["pgRowsPerSecond"] = floorRate },
+        };
+        File.WriteAllLines(_runsFile, new[]
+        {
+            Run("ref", 0.05, 0.2, 6000), Run("tree", 0.01, 0.1, 7000), Run("tree", 0.03, 0.3, 5000), Run("ref", 0.07, 0.4, 8000),
+        }.Select(r => r.ToJsonString()));
+
+        var summary = ComparisonSummary.From(new ComparisonSummary.Options(_runsFile, "main", "aaa", "bbb", 2));
+
+        Assert.Equal(0.06, (double)summary["perDeviceOp"]!["ref"]!["sqlStatements"]!);
+        Assert.Equal(0.02, (double)summary["perDeviceOp"]!["tree"]!["sqlStatements"]!);
+        Assert.Equal(0.3, (double)summary["perDeviceOp"]!["ref"]!["cpuMs"]!["postgresql"]!);
+        Assert.Null(summary["perDeviceOp"]!["tree"]!["messages"]);
+        Assert.Equal(7000, (double)summary["floor"]!["ref"]!["pgRowsPerSecond"]!);
+        Assert.Equal(6000, (double)summary["floor"]!["tree"]!["pgRowsPerSecond"]!);
+        Assert.Null(Summary(1, ("ref", 100, true), ("tree", 100, true))["perDeviceOp"]!["ref"]);
+    }
+
     public void Dispose() => File.Delete(_runsFile);
 }

@@ -9,7 +9,7 @@ internal static partial class SqlSafety
     [
         "'string'", "'number'", "'boolean'", "'null'", "'{}'", "'UTC'", "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"0Z\"'",
         "'{\"deviceMethodResponse\":null}'", "'deviceId'", "'jobId'", "'jobType'", "'status'", "'startTimeUtc'",
-        "'endTimeUtc'", "'createdDateTimeUtc'", "'lastUpdatedDateTimeUtc'", "'outcome'", "'error'",
+        "'endTimeUtc'", "'createdDateTimeUtc'", "'lastUpdatedDateTimeUtc'", "'outcome'", "'error'", "'attempts'", "'lastError'",
     ];
 
     private static readonly HashSet<string> AllowedCasts = ["text", "numeric", "jsonb", "text[]", "jsonb[]", "boolean", "bigint", "timestamptz"];

@@ -12,6 +12,10 @@ public class IotHubPermissionsTests
     [InlineData("PUT", "/jobs/v2/job1", SC)]
     [InlineData("GET", "/jobs/v2/job1", SC)]
     [InlineData("POST", "/jobs/v2/job1/cancel", SC)]
+    [InlineData("POST", "/jobs/v2/job1/pause", SC)]
+    [InlineData("POST", "/jobs/v2/job1/resume", SC)]
+    [InlineData("POST", "/jobs/v2/job1/approve", SC)]
+    [InlineData("POST", "/jobs/v2/job1/devices/d1/cancel", SC)]
     [InlineData("GET", "/jobs/v2/query", SC)]
     [InlineData("POST", "/devices/query", SC | RR)]
     [InlineData("GET", "/twins/d1", SC)]
@@ -23,6 +27,13 @@ public class IotHubPermissionsTests
     [InlineData("DELETE", "/devices/d1", RW)]
     [InlineData("POST", "/devices", RW)]
     [InlineData("post", "/Devices/Query/", SC | RR)]
+    [InlineData("GET", "/jobs/v2/events", SC | RR)]
+    [InlineData("GET", "/jobs/v2/job1/events", SC | RR)]
+    [InlineData("GET", "/webhooks", RW)]
+    [InlineData("PUT", "/webhooks/w1", RW)]
+    [InlineData("GET", "/webhooks/w1", RW)]
+    [InlineData("DELETE", "/webhooks/w1", RW)]
+    [InlineData("GET", "/webhooks/w1/deliveries", RW)]
     public void Each_endpoint_needs_the_right_from_the_table(string method, string path, AccessRights required)
     {
         Assert.Equal(required, IotHubPermissions.RequiredRights(method, path));
@@ -38,6 +49,9 @@ public class IotHubPermissionsTests
     [InlineData("POST", "/jobs/v2/job1/other")]
     [InlineData("PUT", "/jobs/v2/query")]
     [InlineData("GET", "/jobs/v2/job1/cancel/extra")]
+    [InlineData("GET", "/jobs/v2/job1/pause")]
+    [InlineData("POST", "/jobs/v2/job1/devices/d1")]
+    [InlineData("POST", "/jobs/v2/job1/devices/d1/pause")]
     [InlineData("POST", "/jobs/create")]
     [InlineData("GET", "/jobs")]
     [InlineData("GET", "/devices")]
@@ -48,6 +62,13 @@ public class IotHubPermissionsTests
     [InlineData("GET", "/statistics/service")]
     [InlineData("GET", "/devices//d1")]
     [InlineData("GET", "devices/d1")]
+    [InlineData("POST", "/jobs/v2/job1/events")]
+    [InlineData("GET", "/jobs/v2/job1/events/extra")]
+    [InlineData("POST", "/webhooks")]
+    [InlineData("PUT", "/webhooks")]
+    [InlineData("POST", "/webhooks/w1")]
+    [InlineData("DELETE", "/webhooks/w1/deliveries")]
+    [InlineData("GET", "/webhooks/w1/other")]
     public void Unknown_requests_need_a_right_nobody_has(string method, string path)
     {
         Assert.Equal(AccessRights.None, IotHubPermissions.RequiredRights(method, path));

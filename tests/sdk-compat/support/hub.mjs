@@ -1,6 +1,8 @@
-// Shared helpers for the SDK compatibility tests. Only the public API of `azure-iothub` is used.
+// Shared helpers for the SDK compatibility tests. Only the public API of `azure-iothub` is used, except for one direct
+// REST call that creates a job the SDK cannot express (putJobDirectly).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import https from 'node:https';
 import { isDeepStrictEqual } from 'node:util';
 import iothub from 'azure-iothub';
 
@@ -185,4 +187,32 @@ export async function assertCompletedWithExactStatistics(reg, jobs, job, deviceC
   assert.fail(`job ${job.jobId} ended '${job.status}' with statistics ${JSON.stringify(job.deviceJobStatistics)}; `
     + `expected 'completed' with ${JSON.stringify(expected)}. devices.jobs at that time: [${records}]; `
     + `3 s later the job is '${later.status}' with ${JSON.stringify(later.deviceJobStatistics)}`);
+}
+
+/**
+ * A job created with PUT /jobs/v2/{jobId} directly, signed with the SDK's own SharedAccessSignature.create, for what
+ * JobClient cannot send: scheduleDeviceMethod (azure-iothub 1.16.6) copies only methodName, payload and
+ * responseTimeoutInSeconds into the job, never connectTimeoutInSeconds. Answers the parsed body; a status other than
+ * 200 throws with the body.
+ */
+export async function putJobDirectly(job) {
+  const cs = ConnectionString.parse(connectionString());
+  const token = SharedAccessSignature.create(cs.HostName, cs.SharedAccessKeyName, cs.SharedAccessKey, Math.floor(Date.now() / 1000) + 600).toString();
+  const body = JSON.stringify(job);
+  const [host, port] = cs.HostName.split(':');
+  return new Promise((resolve, reject) => {
+    const request = https.request({
+      host, port: Number(port || 443), method: 'PUT', path: `/jobs/v2/${encodeURIComponent(job.jobId)}?api-version=2021-04-12`,
+      headers: { Authorization: token, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) },
+    }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { text += chunk; });
+      response.on('end', () => (response.statusCode === 200
+        ? resolve(JSON.parse(text))
+        : reject(new Error(`PUT /jobs/v2/${job.jobId}: HTTP ${response.statusCode}, body ${text.slice(0, 500)}`))));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }

@@ -1,3 +1,4 @@
+using IotHubJobs.Messaging;
 using IotHubJobs.Dispatch;
 using System.Collections.Concurrent;
 using IotHubJobs.Contracts.Devices;
@@ -46,7 +47,7 @@ public sealed class DeviceCallClient(ISendEndpointProvider send, DeviceCallReply
     private Task SendAsync(string holderQueue, CallDeviceMethods request, DateTimeOffset deadline, CancellationToken ct) =>
         BrokerOutage.RetryUntilAsync(deadline, clock, async token =>
         {
-            var endpoint = await send.GetSendEndpoint(new Uri($"queue:{holderQueue}"));
+            var endpoint = await send.GetSendEndpoint(QueueAddress.Of(holderQueue));
             await endpoint.Send(request, token);
         }, ct: ct);
 

@@ -7,22 +7,20 @@ using Integration.Tests.Jobs;
 namespace Integration.Tests.Rollouts;
 
 /// <summary>
-/// Recurring jobs (docs/rollouts.md, "Recurrence") through the public API. The services run on the real clock, so the
-/// template fires every minute: its first child comes within the spec's natural run, whatever this machine's speed.
+/// Recurring jobs (docs/rollouts.md, "Recurrence") through the public API. The services run on the real clock, so each
+/// template fires every minute; the templates the specs watch are created together (<see cref="EveryMinuteTemplates"/>),
+/// so their waits for the next minute overlap instead of adding up, whatever this machine's speed.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class RecurrenceSpecs(SystemUnderTest system)
+public sealed class RecurrenceSpecs(SystemUnderTest system, RecurrenceSpecs.EveryMinuteTemplates templates)
+    : IClassFixture<RecurrenceSpecs.EveryMinuteTemplates>
 {
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
     public async Task A_template_creates_a_child_job_at_each_occurrence_and_its_cancel_stops_the_next_ones()
     {
-        var devices = await Fleet.CreateAsync(system.Hub, $"rr-{_run}", 2, new JsonObject { ["run"] = _run });
-        var templateId = $"rr-{_run}";
-        var template = Fleet.MethodJob(templateId, $"tags.run = '{_run}'");
-        template["recurrence"] = new JsonObject { ["cron"] = "* * * * *", ["timeZone"] = "UTC" };
-        (await system.Hub.PutAsync($"/jobs/v2/{templateId}", template)).EnsureStatus(HttpStatusCode.OK);
+        var (templateId, devices) = (await templates.CreateOnceAsync(system)).CancelledAfterItsFirstChild;
 
         // The template itself never runs: it waits for its occurrences.
         await Ledger.EventuallyAsync(async () => (string?)(await system.Hub.GetAsync($"/jobs/v2/{templateId}")).Json["status"] == "scheduled");
@@ -70,11 +68,7 @@ public sealed class RecurrenceSpecs(SystemUnderTest system)
     [Fact]
     public async Task GET_jobs_query_lists_the_template_as_scheduled_and_its_children_as_jobs_of_their_own_with_their_own_status()
     {
-        await Fleet.CreateAsync(system.Hub, $"rq-{_run}", 1, new JsonObject { ["run"] = _run + "q" });
-        var templateId = $"rq-{_run}";
-        var template = Fleet.MethodJob(templateId, $"tags.run = '{_run}q'");
-        template["recurrence"] = new JsonObject { ["cron"] = "* * * * *", ["timeZone"] = "UTC" };
-        (await system.Hub.PutAsync($"/jobs/v2/{templateId}", template)).EnsureStatus(HttpStatusCode.OK);
+        var templateId = (await templates.CreateOnceAsync(system)).Listed.Id;
         List<JsonNode> children = [];
         await Ledger.EventuallyAsync(async () => (children = await ChildrenAsync(templateId)).Count > 0, TimeSpan.FromSeconds(120));
         var childId = (string)children[0]["jobId"]!;
@@ -108,11 +102,7 @@ public sealed class RecurrenceSpecs(SystemUnderTest system)
     [Fact]
     public async Task After_a_scheduler_crash_the_template_still_creates_its_next_occurrence_exactly_once()
     {
-        var devices = await Fleet.CreateAsync(system.Hub, $"rk-{_run}", 2, new JsonObject { ["run"] = _run + "k" });
-        var templateId = $"rk-{_run}";
-        var template = Fleet.MethodJob(templateId, $"tags.run = '{_run}k'");
-        template["recurrence"] = new JsonObject { ["cron"] = "* * * * *", ["timeZone"] = "UTC" };
-        (await system.Hub.PutAsync($"/jobs/v2/{templateId}", template)).EnsureStatus(HttpStatusCode.OK);
+        var (templateId, devices) = (await templates.CreateOnceAsync(system)).SurvivingACrash;
         await Ledger.EventuallyAsync(async () => (await ChildrenAsync(templateId)).Count > 0, TimeSpan.FromSeconds(120));
 
         // kill -9 of both scheduler replicas, which own the occurrence rows: nothing they kept in memory survives.
@@ -171,5 +161,57 @@ public sealed class RecurrenceSpecs(SystemUnderTest system)
         await using var cmd = system.Database.CreateCommand("select state from scheduler.job_recurrences where job_id = $1");
         cmd.Parameters.AddWithValue(templateId);
         return await cmd.ExecuteScalarAsync() as string;
+    }
+
+    /// <summary>An every-minute template and the devices its query selects.</summary>
+    public sealed record Template(string Id, IReadOnlyList<string> Devices);
+
+    public sealed record Created(Template CancelledAfterItsFirstChild, Template Listed, Template SurvivingACrash);
+
+    /// <summary>
+    /// The three every-minute templates, created together by whichever spec asks first; each spec then watches its own.
+    /// When the class ends they are cancelled, whatever its specs did, so no template outlives it.
+    /// </summary>
+    public sealed class EveryMinuteTemplates : IAsyncLifetime
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private SystemUnderTest? _system;
+        private Created? _created;
+
+        public async Task<Created> CreateOnceAsync(SystemUnderTest system)
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                if (_created is not null) return _created;
+                _system = system;
+                var run = Guid.NewGuid().ToString("N")[..8];
+                var made = await Task.WhenAll(
+                    CreateAsync(system, $"rr-{run}", 2), CreateAsync(system, $"rq-{run}", 1), CreateAsync(system, $"rk-{run}", 2));
+                return _created = new Created(made[0], made[1], made[2]);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        private static async Task<Template> CreateAsync(SystemUnderTest system, string templateId, int deviceCount)
+        {
+            var devices = await Fleet.CreateAsync(system.Hub, templateId, deviceCount, new JsonObject { ["run"] = templateId });
+            var template = Fleet.MethodJob(templateId, $"tags.run = '{templateId}'");
+            template["recurrence"] = new JsonObject { ["cron"] = "* * * * *", ["timeZone"] = "UTC" };
+            (await system.Hub.PutAsync($"/jobs/v2/{templateId}", template)).EnsureStatus(HttpStatusCode.OK);
+            return new Template(templateId, devices);
+        }
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync()
+        {
+            if (_created is null) return;
+            foreach (var template in new[] { _created.CancelledAfterItsFirstChild, _created.Listed, _created.SurvivingACrash })
+                await _system!.Hub.PostAsync($"/jobs/v2/{template.Id}/cancel");
+        }
     }
 }

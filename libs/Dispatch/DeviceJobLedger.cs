@@ -201,22 +201,22 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
         return due;
     }
 
-    /// <summary>A device job of an acknowledged twin job waiting for its device, with the attempt it is and when it started.</summary>
-    public sealed record AwaitedAcknowledgement(string JobId, string DeviceId, int Attempt, DateTimeOffset StartedAt);
+    /// <summary>A running device job, with the attempt it is and when it started.</summary>
+    public sealed record RunningDeviceJob(string JobId, string DeviceId, int Attempt, DateTimeOffset StartedAt);
 
     /// <summary>The device jobs of these devices that wait for the device to acknowledge a twin job's desired values.</summary>
-    public async Task<List<AwaitedAcknowledgement>> AwaitingAcknowledgementAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
+    public async Task<List<RunningDeviceJob>> AwaitingAcknowledgementAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
             select job_id, device_id, attempts, coalesce(start_utc, last_updated_utc) from dispatch.device_jobs
              where device_id = any($1) and status = 'running' and acknowledge_by is not null
             """);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
-        return await ReadAwaitedAsync(cmd, ct);
+        return await ReadRunningAsync(cmd, ct);
     }
 
     /// <summary>Device jobs whose acknowledgement did not come by <paramref name="before"/>, oldest first.</summary>
-    public async Task<List<AwaitedAcknowledgement>> UnacknowledgedAsync(DateTimeOffset before, int limit, CancellationToken ct)
+    public async Task<List<RunningDeviceJob>> UnacknowledgedAsync(DateTimeOffset before, int limit, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
             select job_id, device_id, attempts, coalesce(start_utc, last_updated_utc) from dispatch.device_jobs
@@ -224,16 +224,16 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
             """);
         cmd.Parameters.AddWithValue(before.UtcDateTime);
         cmd.Parameters.AddWithValue(limit);
-        return await ReadAwaitedAsync(cmd, ct);
+        return await ReadRunningAsync(cmd, ct);
     }
 
-    private static async Task<List<AwaitedAcknowledgement>> ReadAwaitedAsync(NpgsqlCommand cmd, CancellationToken ct)
+    private static async Task<List<RunningDeviceJob>> ReadRunningAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
-        var awaited = new List<AwaitedAcknowledgement>();
+        var running = new List<RunningDeviceJob>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            awaited.Add(new AwaitedAcknowledgement(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero)));
-        return awaited;
+            running.Add(new RunningDeviceJob(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero)));
+        return running;
     }
 
     /// <summary>Every device job still pending or running fails with this error (the job's execution time ran out).</summary>
@@ -271,20 +271,15 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     public static UnitOfWorkStatement ForgetJob(string jobId) => new("delete from dispatch.device_jobs where job_id = ?", [jobId]);
 
     /// <summary>Claims whose lease ended before <paramref name="before"/> without a result, oldest first.</summary>
-    public async Task<List<(string JobId, string DeviceId, DateTimeOffset StartedAt, int Attempt)>> ExpiredClaimsAsync(DateTimeOffset before, int limit,
-        CancellationToken ct)
+    public async Task<List<RunningDeviceJob>> ExpiredClaimsAsync(DateTimeOffset before, int limit, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
-            select job_id, device_id, coalesce(start_utc, $1), attempts from dispatch.device_jobs
+            select job_id, device_id, attempts, coalesce(start_utc, $1) from dispatch.device_jobs
              where status = 'running' and claimed_until < $1 order by claimed_until limit $2
             """);
         cmd.Parameters.AddWithValue(before.UtcDateTime);
         cmd.Parameters.AddWithValue(limit);
-        var expired = new List<(string, string, DateTimeOffset, int)>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            expired.Add((reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero), reader.GetInt32(3)));
-        return expired;
+        return await ReadRunningAsync(cmd, ct);
     }
 
     /// <summary>How many device jobs of all jobs wait for a claim (the dispatch backlog metric).</summary>
@@ -339,6 +334,21 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
 
     private static DateTimeOffset? Utc(NpgsqlDataReader reader, int column) =>
         reader.IsDBNull(column) ? null : new DateTimeOffset(reader.GetDateTime(column), TimeSpan.Zero);
+
+    /// <summary>
+    /// Whether the job has more than <paramref name="count"/> unfinished device jobs. Reads at most count + 1 entries of
+    /// the unfinished index, where counting a large job's device jobs reads all of them.
+    /// </summary>
+    public async Task<bool> HasMoreUnfinishedThanAsync(string jobId, int count, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            select count(*) > $2 from (
+                select 1 from dispatch.device_jobs where job_id = $1 and status in ('pending', 'running') limit $2 + 1) unfinished
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(count);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
 
     /// <summary>Which of these devices still have an unfinished device job in the job, with its status (pending or running).</summary>
     public async Task<Dictionary<string, string>> UnfinishedAsync(string jobId, IReadOnlyCollection<string> deviceIds, CancellationToken ct)

@@ -1,8 +1,6 @@
-using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Dispatch;
 using IotHubJobs.IotHubErrors;
 using MassTransit;
-using Npgsql;
 
 namespace JobsApi.Jobs;
 
@@ -12,38 +10,17 @@ namespace JobsApi.Jobs;
 /// may already have run the method, and a second invocation is worse than an honest failure.
 /// </summary>
 public sealed class StaleClaimSweeper(DeviceJobLedger ledger, IBus bus, TimeProvider clock, ILogger<StaleClaimSweeper> logger)
-    : BackgroundService
+    : OverdueDeviceJobs(bus, clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     /// <summary>Claimants report until their lease ends; a result published just then still needs a moment to be recorded.</summary>
     public static readonly TimeSpan RecordingMargin = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        while (await timer.WaitForNextTickAsync(ct))
-        {
-            try
-            {
-                await SweepAsync(ct);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or MassTransitException)
-            {
-                logger.LogWarning(e, "Stale claim sweep failed; retrying in {Interval}", Interval);
-            }
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(5);
+    protected override DeviceOperationError Error => DeviceOperationErrors.ClaimExpired;
 
-    public async Task<int> SweepAsync(CancellationToken ct)
+    protected override async Task<List<DeviceJobLedger.RunningDeviceJob>> FindOverdueAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
         JobMetrics.SetBacklog(await ledger.PendingCountAsync(ct));
-        var now = clock.GetUtcNow();
-        var stale = await ledger.ExpiredClaimsAsync(now - RecordingMargin, 5000, ct);
-        foreach (var job in stale.GroupBy(s => s.JobId))
-            foreach (var chunk in job.Chunk(500))
-                await bus.Publish(new DeviceJobsCompleted(job.Key, chunk.Select(s => new DeviceJobResult(s.DeviceId, false, s.StartedAt, now,
-                    null, null, DeviceOperationErrors.ClaimExpired.Code, DeviceOperationErrors.ClaimExpired.Description, s.Attempt)).ToList()), ct);
-        if (stale.Count > 0) logger.LogWarning("Failed {Count} device jobs whose claim expired without a result", stale.Count);
-        return stale.Count;
+        return await ledger.ExpiredClaimsAsync(now - RecordingMargin, limit, ct);
     }
 }

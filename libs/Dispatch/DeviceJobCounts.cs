@@ -44,13 +44,6 @@ public static class DeviceJobCounts
         };
     }
 
-    /// <summary>The counts after <paramref name="retried"/> running device jobs became pending again for their next attempt.</summary>
-    public static DeviceJobStatistics AfterRetries(DeviceJobStatistics before, int retried) => before with
-    {
-        RunningCount = before.RunningCount - retried,
-        PendingCount = before.PendingCount + retried,
-    };
-
     /// <summary>The counts after every unfinished device job failed.</summary>
     public static DeviceJobStatistics AfterFailingUnfinished(DeviceJobStatistics before) => before with
     {

@@ -336,10 +336,19 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
         reader.IsDBNull(column) ? null : new DateTimeOffset(reader.GetDateTime(column), TimeSpan.Zero);
 
     /// <summary>
-    /// Whether the job has more than <paramref name="count"/> unfinished device jobs. Reads at most count + 1 entries of
-    /// the unfinished index, where counting a large job's device jobs reads all of them.
+    /// The job's counts once <paramref name="results"/> of its unfinished device jobs (with their status before them,
+    /// pending or running) are recorded, or null when other device jobs stay unfinished — then the write cannot complete
+    /// the job. Only the write that may complete it counts: a count reads every device job of the job, which once per
+    /// batch of results cost a million-device job more than its own work (docs/benchmarks.md, "A million devices").
     /// </summary>
-    public async Task<bool> HasMoreUnfinishedThanAsync(string jobId, int count, CancellationToken ct)
+    public async Task<DeviceJobStatistics?> CountsAfterLastResultsAsync(string jobId, IReadOnlyList<DeviceJobResult> results,
+        IReadOnlyDictionary<string, string> statusBefore, CancellationToken ct) =>
+        await HasMoreUnfinishedThanAsync(jobId, results.Count, ct)
+            ? null
+            : DeviceJobCounts.AfterResults(await CountAsync(jobId, ct), results, statusBefore);
+
+    /// <summary>Whether the job has more than <paramref name="count"/> unfinished device jobs: at most count + 1 entries of the unfinished index.</summary>
+    private async Task<bool> HasMoreUnfinishedThanAsync(string jobId, int count, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
             select count(*) > $2 from (

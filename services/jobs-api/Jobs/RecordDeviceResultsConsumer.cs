@@ -36,19 +36,8 @@ public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedge
         var fresh = results.Where(r => unfinished.ContainsKey(r.DeviceId)).ToList();
         if (fresh.Count == 0) return null;
         return new JobFacts([new DeviceJobsCompleted(jobId, fresh)], [DeviceJobLedger.RecordResults(jobId, fresh, clock.GetUtcNow())],
-            await CountsIfLastAsync(jobId, fresh, unfinished, ct));
+            await ledger.CountsAfterLastResultsAsync(jobId, fresh, unfinished, ct));
     }
-
-    /// <summary>
-    /// The counts these results leave, when they may be the job's last: only then can the write complete the job. The
-    /// fresh results are all unfinished device jobs, so when the job has no more unfinished than them, none is left after.
-    /// Any other batch skips counting, which reads every device job of the job — at a million devices, per batch.
-    /// </summary>
-    private async Task<DeviceJobStatistics?> CountsIfLastAsync(string jobId, List<DeviceJobResult> fresh, Dictionary<string, string> unfinished,
-        CancellationToken ct) =>
-        await ledger.HasMoreUnfinishedThanAsync(jobId, fresh.Count, ct)
-            ? null
-            : DeviceJobCounts.AfterResults(await ledger.CountAsync(jobId, ct), fresh, unfinished);
 }
 
 public sealed class RecordDeviceResultsConsumerDefinition : ConsumerDefinition<RecordDeviceResultsConsumer>

@@ -20,6 +20,7 @@ public sealed class StaleClaimSweeper(DeviceJobLedger ledger, IBus bus, TimeProv
 
     protected override async Task<List<DeviceJobLedger.RunningDeviceJob>> FindOverdueAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
+        // The dispatch backlog metric rides on this sweep's tick: one count of pending device jobs every 5 s.
         JobMetrics.SetBacklog(await ledger.PendingCountAsync(ct));
         return await ledger.ExpiredClaimsAsync(now - RecordingMargin, limit, ct);
     }

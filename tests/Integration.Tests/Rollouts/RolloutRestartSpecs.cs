@@ -20,6 +20,7 @@ public sealed class RolloutRestartSpecs(SystemUnderTest system, RolloutRestartSp
     {
         var (window, _) = await crash.HappenOnceAsync(system);
 
+        Assert.Equal(window.Opens.UtcDateTime, AsUtc(window.NextCheckBeforeRestart));
         // As seen right after the restart, before the window opened.
         Assert.True(window.SeenAt < window.Opens, "the restart must end before the window opens for this spec to prove anything");
         Assert.Equal(0, window.HeldAfterRestart.Dispatched);
@@ -70,8 +71,8 @@ public sealed class RolloutRestartSpecs(SystemUnderTest system, RolloutRestartSp
     private static DateTime AsUtc(DateTime time) => time.Kind == DateTimeKind.Utc ? time : DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc);
 
     /// <summary>A rollout waiting for its daily window, and what the ledger and the API showed of it right after the crash.</summary>
-    public sealed record WindowRollout(string JobId, IReadOnlyList<string> Devices, DateTimeOffset Opens, DateTimeOffset SeenAt,
-        Ledger.Rolling HeldAfterRestart, int ExecutionsAfterRestart, int? DevicesWaitingAfterRestart);
+    public sealed record WindowRollout(string JobId, IReadOnlyList<string> Devices, DateTimeOffset Opens, DateTime NextCheckBeforeRestart,
+        DateTimeOffset SeenAt, Ledger.Rolling HeldAfterRestart, int ExecutionsAfterRestart, int? DevicesWaitingAfterRestart);
 
     /// <summary>A rollout paced by <see cref="RolloutsThroughACrash.PerMinute"/>, crashed after its first dispatch.</summary>
     public sealed record PacedRollout(string JobId, IReadOnlyList<string> Devices, int DispatchedBeforeRestart);
@@ -127,13 +128,14 @@ public sealed class RolloutRestartSpecs(SystemUnderTest system, RolloutRestartSp
 
             await Ledger.EventuallyAsync(async () => (await Ledger.RollingAsync(system, windowId))?.NextCheckAt is not null);
             await Ledger.EventuallyAsync(async () => (await Ledger.RollingAsync(system, pacedId))?.Dispatched >= 1, TimeSpan.FromSeconds(90));
+            var nextCheckBefore = (await Ledger.RollingAsync(system, windowId))!.NextCheckAt!.Value;
             var dispatchedBefore = (await Ledger.RollingAsync(system, pacedId))!.Dispatched;
 
             await Task.WhenAll(system.RestartAsync("scheduler-1"), system.RestartAsync("scheduler-2"));
             var held = (await Ledger.RollingAsync(system, windowId))!;
             var executions = (await Ledger.ExecutionsAsync(system, windowId)).Values.Sum();
             var waiting = (int?)(await system.Hub.GetAsync($"/jobs/v2/{windowId}")).Json["rolloutStatus"]!["devicesWaiting"];
-            var window = new WindowRollout(windowId, windowDevices, opens, DateTimeOffset.UtcNow, held, executions, waiting);
+            var window = new WindowRollout(windowId, windowDevices, opens, nextCheckBefore, DateTimeOffset.UtcNow, held, executions, waiting);
             return new Happened(window, new PacedRollout(pacedId, pacedDevices, dispatchedBefore));
         }
     }

@@ -49,8 +49,9 @@ public sealed class DeviceRetries(DeviceJobLedger ledger, TimeProvider clock)
             statements.Add(DeviceJobLedger.ScheduleRetries(job.Id,
                 retries.Select(r => (r.Retry.DeviceId, r.Retry.FailedAttempt, r.Retry.NextAttemptAt, r.ErrorJson)).ToList(), now));
         }
-        var before = await ledger.CountAsync(job.Id, ct);
-        var afterResults = DeviceJobCounts.AfterResults(before, final, current.ToDictionary(r => r.DeviceId, _ => DeviceJobStatus.Running, StringComparer.Ordinal));
-        return new JobFacts(events, statements, DeviceJobCounts.AfterRetries(afterResults, retries.Count));
+        // A retried device job is pending again, so a write that schedules retries cannot complete the job.
+        var counts = retries.Count > 0 ? null : await ledger.CountsAfterLastResultsAsync(job.Id, final,
+            current.ToDictionary(r => r.DeviceId, _ => DeviceJobStatus.Running, StringComparer.Ordinal), ct);
+        return new JobFacts(events, statements, counts);
     }
 }

@@ -42,16 +42,16 @@ public sealed class DeliverJobMethodConsumer(DeviceCalls calls, ClaimedOutcomes 
         var claim = run.Claim is { DeviceIds.Count: > 0 } claimed ? claimed : new DeviceJobClaims.Claim([], endedAt, answerBy);
         var results = run.Outcomes.Select(o => JobMethodResult.From(o, claim.ClaimedAt, endedAt) with { Attempt = claim.AttemptOf(o.DeviceId) }).ToList();
         DeviceOperationMetrics.Record(method.MethodName, results, claim.ClaimedAt, endedAt);
-        var completed = new DeviceJobsCompleted(delivery.JobId, results);
+        var completed = ResultMessages.Of(delivery.JobId, results).ToList();
         if (claim.DeviceIds.Count > 0)
         {
-            await report.ReportAsync(delivery.JobId, claim, _instance, token => bus.Publish(completed, token), context.CancellationToken);
+            await report.ReportAsync(delivery.JobId, claim, _instance, token => bus.PublishBatch(completed, token), context.CancellationToken);
             return;
         }
         // Answers repeated for a delivery seen before: the first delivery reports them too, so trying until answerBy is enough.
         try
         {
-            await BrokerOutage.RetryUntilAsync(answerBy, clock, token => bus.Publish(completed, token), ct: context.CancellationToken);
+            await BrokerOutage.RetryUntilAsync(answerBy, clock, token => bus.PublishBatch(completed, token), ct: context.CancellationToken);
         }
         catch (TimeoutException e)
         {

@@ -52,7 +52,7 @@ public sealed class InvokeDeviceMethodsConsumer(DeviceRoutes routes, DeviceJobCl
         var results = claim.DeviceIds.Select(d => new DeviceJobResult(d, false, claim.ClaimedAt, now, null, null, error.Code, error.Description,
             claim.AttemptOf(d))).ToList();
         DeviceOperationMetrics.Record(command.Method.MethodName, results, claim.ClaimedAt, now);
-        await report.ReportAsync(jobId, claim, _instance, token => context.Publish(new DeviceJobsCompleted(jobId, results), token));
+        await report.ReportAsync(jobId, claim, _instance, token => context.PublishBatch(ResultMessages.Of(jobId, results), token));
     }
 }
 

@@ -56,7 +56,7 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
         // Published again after a failure, the results are ignored as already recorded and a desired change is told once more.
         await report.ReportAsync(command.JobId, claim, _instance, async token =>
         {
-            if (outcome.Results.Count > 0) await context.Publish(new DeviceJobsCompleted(command.JobId, outcome.Results), token);
+            if (outcome.Results.Count > 0) await context.PublishBatch(ResultMessages.Of(command.JobId, outcome.Results), token);
             if (outcome.DesiredChanges.Count > 0) await context.Publish(new DesiredPropertiesChanged(outcome.DesiredChanges), token);
         });
     }

@@ -15,7 +15,6 @@ namespace JobsApi.Jobs;
 public abstract class OverdueDeviceJobs(IBus bus, TimeProvider clock, ILogger logger) : BackgroundService
 {
     private const int SweepLimit = 5000;
-    private const int ResultsPerMessage = 500;
 
     protected abstract TimeSpan Interval { get; }
     protected abstract DeviceOperationError Error { get; }
@@ -45,9 +44,8 @@ public abstract class OverdueDeviceJobs(IBus bus, TimeProvider clock, ILogger lo
         var now = clock.GetUtcNow();
         var overdue = await FindOverdueAsync(now, SweepLimit, ct);
         foreach (var job in overdue.GroupBy(d => d.JobId))
-            foreach (var chunk in job.Chunk(ResultsPerMessage))
-                await bus.Publish(new DeviceJobsCompleted(job.Key, chunk.Select(d =>
-                    new DeviceJobResult(d.DeviceId, false, d.StartedAt, now, null, null, Error.Code, Error.Description, d.Attempt)).ToList()), ct);
+            await bus.PublishBatch(ResultMessages.Of(job.Key, job.Select(d =>
+                new DeviceJobResult(d.DeviceId, false, d.StartedAt, now, null, null, Error.Code, Error.Description, d.Attempt)).ToList()), ct);
         if (overdue.Count > 0) logger.LogWarning("Failed {Count} overdue device jobs as {Error}", overdue.Count, Error.Code);
         return overdue.Count;
     }

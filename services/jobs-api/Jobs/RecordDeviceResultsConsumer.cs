@@ -35,17 +35,17 @@ public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedge
         var unfinished = await ledger.UnfinishedAsync(jobId, results.Select(r => r.DeviceId).ToList(), ct);
         var fresh = results.Where(r => unfinished.ContainsKey(r.DeviceId)).ToList();
         if (fresh.Count == 0) return null;
-        return new JobFacts([new DeviceJobsCompleted(jobId, fresh)], [DeviceJobLedger.RecordResults(jobId, fresh, clock.GetUtcNow())],
+        return new JobFacts([.. ResultMessages.Of(jobId, fresh)], [DeviceJobLedger.RecordResults(jobId, fresh, clock.GetUtcNow())],
             await ledger.CountsAfterLastResultsAsync(jobId, fresh, unfinished, ct));
     }
 }
 
 public sealed class RecordDeviceResultsConsumerDefinition : ConsumerDefinition<RecordDeviceResultsConsumer>
 {
-    // A message carries the results of one delivery, up to 500 devices and a few hundred kilobytes, so these bound what
-    // jobs-api holds whatever the job's size: 80 messages prefetched at most. 10 messages of 500 results still make one
-    // transaction per 5,000 results; 50 let a million-device job's backlog hold 400 messages (350 MB) in memory.
-    private const int MessageLimit = 10;
+    // A message carries at most about 48 KB of results (ResultMessages: some 180 devices of a plain method job), so one
+    // transaction records up to about 4,500 results, and jobs-api holds at most 200 prefetched messages, some 10 MB,
+    // whatever the job's size.
+    private const int MessageLimit = 25;
     private const int ConcurrencyLimit = 4;
 
     public RecordDeviceResultsConsumerDefinition()

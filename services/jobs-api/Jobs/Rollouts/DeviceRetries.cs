@@ -40,7 +40,7 @@ public sealed class DeviceRetries(DeviceJobLedger ledger, TimeProvider clock)
         var statements = new List<UnitOfWorkStatement>();
         if (final.Count > 0)
         {
-            events.Add(new DeviceJobsCompleted(job.Id, final));
+            events.AddRange(ResultMessages.Of(job.Id, final));
             statements.Add(DeviceJobLedger.RecordResults(job.Id, final, now));
         }
         if (retries.Count > 0)

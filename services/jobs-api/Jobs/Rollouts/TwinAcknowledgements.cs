@@ -30,7 +30,7 @@ public sealed class TwinAcknowledgements(DeviceJobLedger ledger, IDocumentStore 
             var results = job.Where(a => DesiredAcknowledgement.Shows(twins[a.DeviceId], patch.Desired))
                 .Select(a => new DeviceJobResult(a.DeviceId, true, a.StartedAt, now, null, null, null, null, a.Attempt))
                 .ToList();
-            if (results.Count > 0) completed.Add(new DeviceJobsCompleted(job.Key, results));
+            completed.AddRange(ResultMessages.Of(job.Key, results));
         }
         return completed;
     }

@@ -268,7 +268,23 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Removes a job's device jobs (its history passed the retention period).</summary>
-    public static UnitOfWorkStatement ForgetJob(string jobId) => new("delete from dispatch.device_jobs where job_id = ?", [jobId]);
+    public static IReadOnlyList<UnitOfWorkStatement> ForgetJob(string jobId) =>
+    [
+        new("delete from dispatch.device_jobs where job_id = ?", [jobId]),
+        // After the device jobs: their deletion appends the last changes.
+        new("delete from dispatch.device_job_status_changes where job_id = ?", [jobId]),
+    ];
+
+    /// <summary>
+    /// Sums the job's status changes into one row per status, so a count stays a read of a few rows however long the
+    /// job runs; queued with each write of results. Only the rows this statement deletes are summed, so changes that
+    /// other transactions append meanwhile stay as they are.
+    /// </summary>
+    public static UnitOfWorkStatement CompactCounts(string jobId) => new("""
+        with summed as (delete from dispatch.device_job_status_changes where job_id = ? returning status, change)
+        insert into dispatch.device_job_status_changes (job_id, status, change)
+        select ?, status, sum(change) from summed group by status having sum(change) <> 0
+        """, [jobId, jobId]);
 
     /// <summary>Claims whose lease ended before <paramref name="before"/> without a result, oldest first.</summary>
     public async Task<List<RunningDeviceJob>> ExpiredClaimsAsync(DateTimeOffset before, int limit, CancellationToken ct)
@@ -285,11 +301,12 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     /// <summary>How many device jobs of all jobs wait for a claim (the dispatch backlog metric).</summary>
     public async Task<long> PendingCountAsync(CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("select count(*) from dispatch.device_jobs where status = 'pending'");
+        await using var cmd = dataSource.CreateCommand(
+            "select coalesce(sum(change), 0)::bigint from dispatch.device_job_status_changes where status = 'pending'");
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>One consistent snapshot of a job's device-job counts.</summary>
+    /// <summary>One consistent snapshot of a job's device-job counts: the sums of its status changes (Database/dispatch.sql).</summary>
     public async Task<DeviceJobStatistics> CountAsync(string jobId, CancellationToken ct) =>
         (await CountAsync([jobId], ct)).GetValueOrDefault(jobId, DeviceJobStatistics.Empty);
 
@@ -298,7 +315,10 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
         var result = new Dictionary<string, DeviceJobStatistics>();
         if (jobIds.Count == 0) return result;
         await using var cmd = dataSource.CreateCommand(
-            "select job_id, status, count(*)::int from dispatch.device_jobs where job_id = any($1) group by job_id, status");
+            """
+            select job_id, status, sum(change)::int from dispatch.device_job_status_changes
+             where job_id = any($1) group by job_id, status having sum(change) <> 0
+            """);
         cmd.Parameters.AddWithValue(jobIds.ToArray());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -338,25 +358,13 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     /// <summary>
     /// The job's counts once <paramref name="results"/> of its unfinished device jobs (with their status before them,
     /// pending or running) are recorded, or null when other device jobs stay unfinished — then the write cannot complete
-    /// the job. Only the write that may complete it counts: a count reads every device job of the job, which once per
-    /// batch of results cost a million-device job more than its own work (docs/benchmarks.md, "A million devices").
+    /// the job.
     /// </summary>
     public async Task<DeviceJobStatistics?> CountsAfterLastResultsAsync(string jobId, IReadOnlyList<DeviceJobResult> results,
-        IReadOnlyDictionary<string, string> statusBefore, CancellationToken ct) =>
-        await HasMoreUnfinishedThanAsync(jobId, results.Count, ct)
-            ? null
-            : DeviceJobCounts.AfterResults(await CountAsync(jobId, ct), results, statusBefore);
-
-    /// <summary>Whether the job has more than <paramref name="count"/> unfinished device jobs: at most count + 1 entries of the unfinished index.</summary>
-    private async Task<bool> HasMoreUnfinishedThanAsync(string jobId, int count, CancellationToken ct)
+        IReadOnlyDictionary<string, string> statusBefore, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
-            select count(*) > $2 from (
-                select 1 from dispatch.device_jobs where job_id = $1 and status in ('pending', 'running') limit $2 + 1) unfinished
-            """);
-        cmd.Parameters.AddWithValue(jobId);
-        cmd.Parameters.AddWithValue(count);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        var after = DeviceJobCounts.AfterResults(await CountAsync(jobId, ct), results, statusBefore);
+        return after.HasUnfinished() ? null : after;
     }
 
     /// <summary>Which of these devices still have an unfinished device job in the job, with its status (pending or running).</summary>

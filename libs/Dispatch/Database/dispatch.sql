@@ -38,3 +38,59 @@ create index if not exists ix_device_jobs_unfinished on dispatch.device_jobs (jo
 create index if not exists ix_device_jobs_claims on dispatch.device_jobs (claimed_until) where status = 'running';
 create index if not exists ix_device_jobs_retries on dispatch.device_jobs (next_attempt_at) where status = 'pending' and next_attempt_at is not null;
 create index if not exists ix_device_jobs_acknowledgements on dispatch.device_jobs (acknowledge_by) where status = 'running' and acknowledge_by is not null;
+
+-- Live counts by status (docs/architecture.md, "Counting a running job"): every statement that inserts, updates or
+-- deletes device jobs appends, in its own transaction, how many of each job's device jobs entered (+) or left (-) each
+-- status. A job's counts are the sums of its rows, a read of a few rows per batch of work instead of one per device;
+-- rows are only ever appended (no counter row for writers to wait on), and summed into one row per status by
+-- DeviceJobLedger.CompactCounts.
+create table if not exists dispatch.device_job_status_changes (
+    job_id  text collate "C" not null,
+    status  text not null,
+    change  bigint not null
+);
+create index if not exists ix_device_job_status_changes_job on dispatch.device_job_status_changes (job_id);
+
+create or replace function dispatch.record_inserted_statuses() returns trigger language plpgsql as $$
+begin
+    insert into dispatch.device_job_status_changes (job_id, status, change)
+    select job_id, status, count(*) from inserted group by job_id, status;
+    return null;
+end $$;
+
+create or replace function dispatch.record_updated_statuses() returns trigger language plpgsql as $$
+begin
+    insert into dispatch.device_job_status_changes (job_id, status, change)
+    select job_id, status, sum(change) from (
+        select job_id, status, 1 as change from after_update
+        union all
+        select job_id, status, -1 from before_update) moved
+    group by job_id, status having sum(change) <> 0;
+    return null;
+end $$;
+
+create or replace function dispatch.record_deleted_statuses() returns trigger language plpgsql as $$
+begin
+    insert into dispatch.device_job_status_changes (job_id, status, change)
+    select job_id, status, -count(*) from deleted group by job_id, status;
+    return null;
+end $$;
+
+-- Created once, counting the rows already there in the same transaction (creating a trigger waits for the table's
+-- writers and holds them off until commit), so a ledger from before the counts starts exact; a restart changes nothing.
+do $$
+begin
+    if not exists (select 1 from pg_trigger where tgname = 'device_jobs_inserted_statuses'
+                   and tgrelid = 'dispatch.device_jobs'::regclass) then
+        create trigger device_jobs_inserted_statuses after insert on dispatch.device_jobs
+            referencing new table as inserted for each statement execute function dispatch.record_inserted_statuses();
+        create trigger device_jobs_updated_statuses after update on dispatch.device_jobs
+            referencing old table as before_update new table as after_update
+            for each statement execute function dispatch.record_updated_statuses();
+        create trigger device_jobs_deleted_statuses after delete on dispatch.device_jobs
+            referencing old table as deleted for each statement execute function dispatch.record_deleted_statuses();
+        delete from dispatch.device_job_status_changes;
+        insert into dispatch.device_job_status_changes (job_id, status, change)
+        select job_id, status, count(*) from dispatch.device_jobs group by job_id, status;
+    end if;
+end $$;

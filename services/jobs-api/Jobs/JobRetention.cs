@@ -65,8 +65,7 @@ public sealed class JobRetention(IDocumentStore store, IPublishEndpoint bus, Tim
             {
                 session.Events.TombstoneStream(jobId);
                 session.HardDelete<JobStatus>(jobId);
-                var forget = DeviceJobLedger.ForgetJob(jobId);
-                session.QueueSqlCommand(forget.Sql, forget.Parameters);
+                foreach (var forget in DeviceJobLedger.ForgetJob(jobId)) session.QueueSqlCommand(forget.Sql, forget.Parameters);
             }
             await session.SaveChangesAsync(ct);
             removed += expired.Count;

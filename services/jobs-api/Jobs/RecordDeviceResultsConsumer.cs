@@ -35,7 +35,7 @@ public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedge
         var unfinished = await ledger.UnfinishedAsync(jobId, results.Select(r => r.DeviceId).ToList(), ct);
         var fresh = results.Where(r => unfinished.ContainsKey(r.DeviceId)).ToList();
         if (fresh.Count == 0) return null;
-        return new JobFacts([.. ResultMessages.Of(jobId, fresh)], [DeviceJobLedger.RecordResults(jobId, fresh, clock.GetUtcNow())],
+        return new JobFacts([.. ResultMessages.Of(jobId, fresh)], [DeviceJobLedger.RecordResults(jobId, fresh, clock.GetUtcNow()), DeviceJobLedger.CompactCounts(jobId)],
             await ledger.CountsAfterLastResultsAsync(jobId, fresh, unfinished, ct));
     }
 }

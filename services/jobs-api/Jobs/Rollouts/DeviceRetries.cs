@@ -42,6 +42,7 @@ public sealed class DeviceRetries(DeviceJobLedger ledger, TimeProvider clock)
         {
             events.AddRange(ResultMessages.Of(job.Id, final));
             statements.Add(DeviceJobLedger.RecordResults(job.Id, final, now));
+            statements.Add(DeviceJobLedger.CompactCounts(job.Id));
         }
         if (retries.Count > 0)
         {

@@ -13,13 +13,15 @@ namespace Benchmark;
 /// received (WebhookSubscriber). benchmarkToolCpuSecondsDuringJob is this tool's own CPU in the job's window (polling
 /// the job, and a webhook receiver's work), which competes with the instance on a small machine. Work says where the
 /// time went: CPU, SQL statements, commits, rows, WAL and messages per device operation (WorkPerDeviceOp); Floor what
-/// this machine's PostgreSQL and broker do bare (PhysicalFloor).
+/// this machine's PostgreSQL and broker do bare (PhysicalFloor). getOfRunningJobMs: how long the tool's GETs of the job
+/// took while it ran (each counts the job live), as count, p50, p99 and max.
 /// </summary>
 public sealed record BenchReport(string Job, int Devices, int Executors, double Seconds, double DeviceOpsPerSecond,
     long FirstDispatchMs, Dictionary<string, long> PeakRssMb, bool Exact, Dictionary<string, double> CpuSeconds,
     MachineCpu MachineCpuDuringJob, double[]? LoadAtStart, double[] LoadAtEnd, string PostgresFsync,
     string? ExecutionsCountedFrom, string? Side, string? Commit, string Transport, JsonObject? RealDevices, JsonObject? Rate = null,
-    JsonObject? Webhook = null, double? ToolCpuSeconds = null, WorkPerDeviceOp? Work = null, JsonObject? Floor = null)
+    JsonObject? Webhook = null, double? ToolCpuSeconds = null, WorkPerDeviceOp? Work = null, JsonObject? Floor = null,
+    JsonObject? RunningGetMs = null)
 {
     /// <summary>
     /// The instance's own CPU time (all its processes) per device operation: what a device operation costs, which
@@ -40,6 +42,7 @@ public sealed record BenchReport(string Job, int Devices, int Executors, double 
         json["seconds"] = Seconds;
         json["deviceOpsPerSecond"] = DeviceOpsPerSecond;
         json["firstDispatchMs"] = FirstDispatchMs;
+        if (RunningGetMs is not null) json["getOfRunningJobMs"] = RunningGetMs.DeepClone();
         json["peakRssMb"] = JsonSerializer.SerializeToNode(PeakRssMb);
         json["exact"] = Exact;
         json["cpuSecondsDuringJob"] = JsonSerializer.SerializeToNode(CpuSeconds);

@@ -31,7 +31,7 @@ public sealed class FleetJobRun(BenchOptions options)
         var toolBefore = Process.GetCurrentProcess().TotalProcessorTime; // this process: polling, and the webhook receiver
         var loadGeneratorBefore = realFleet is null ? 0 : await realFleet.LoadGeneratorCpuSecondsAsync();
         await hub.SendAsync(HttpMethod.Put, $"/jobs/v2/{jobId}", JobRequest(jobId, run));
-        var job = await WaitAsync(hub, jobId);
+        var (job, runningGets) = await WaitAsync(hub, jobId);
         var cpu = CpuTime.Between(cpuBefore, CpuTime.Sample(options.InstanceDirectory));
         var machine = MachineCpu.Read().Since(machineBefore);
         var toolCpu = (Process.GetCurrentProcess().TotalProcessorTime - toolBefore).TotalSeconds;
@@ -74,7 +74,7 @@ public sealed class FleetJobRun(BenchOptions options)
             Math.Round(options.Devices / Math.Max(seconds, 0.001)), (long)(firstDispatch - start).TotalMilliseconds,
             PeakMemory.PerService(options.PidDirectory), jobExact && devicesExact && (bool?)webhook?["exact"] != false, cpu, machine, options.LoadAtStart, LoadAverage.Now(),
             await SettingAsync(db, "fsync"), realFleet is null ? executions?.Table : "devices (load generator)", options.Side, options.Commit,
-            options.Transport, realDevices, rate, webhook, Math.Round(toolCpu, 1), work, floor);
+            options.Transport, realDevices, rate, webhook, Math.Round(toolCpu, 1), work, floor, Percentiles(runningGets));
     }
 
     /// <summary>What only a run with real devices has: connecting them, and what the devices and their load generator saw.</summary>
@@ -130,15 +130,27 @@ public sealed class FleetJobRun(BenchOptions options)
         return job;
     }
 
-    private static async Task<JsonNode> WaitAsync(HubHttp hub, string jobId)
+    /// <summary>Polls the job until it ends; also returns how long each GET took that found it running (it counts the job live).</summary>
+    private static async Task<(JsonNode Job, List<double> RunningGetMs)> WaitAsync(HubHttp hub, string jobId)
     {
         var deadline = DateTime.UtcNow.AddMinutes(30);
+        var runningGetMs = new List<double>();
         while (true)
         {
+            var timer = Stopwatch.StartNew();
             var job = (await hub.SendAsync(HttpMethod.Get, $"/jobs/v2/{jobId}"))!;
-            if ((string?)job["status"] is "completed" or "failed" or "cancelled" || DateTime.UtcNow > deadline) return job;
+            if ((string?)job["status"] == "running") runningGetMs.Add(timer.Elapsed.TotalMilliseconds);
+            if ((string?)job["status"] is "completed" or "failed" or "cancelled" || DateTime.UtcNow > deadline) return (job, runningGetMs);
             await Task.Delay(250);
         }
+    }
+
+    private static JsonObject? Percentiles(List<double> ms)
+    {
+        if (ms.Count == 0) return null;
+        var sorted = ms.Order().ToList();
+        double At(double p) => Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 1);
+        return new JsonObject { ["count"] = sorted.Count, ["p50"] = At(0.5), ["p99"] = At(0.99), ["max"] = Math.Round(sorted[^1], 1) };
     }
 
     private static async Task<bool> LedgerIsExactAsync(NpgsqlDataSource db, string jobId)

@@ -42,8 +42,8 @@ public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedge
 
 public sealed class RecordDeviceResultsConsumerDefinition : ConsumerDefinition<RecordDeviceResultsConsumer>
 {
-    // A message carries at most about 48 KB of results (ResultMessages: some 180 devices of a plain method job), so one
-    // transaction records up to about 4,500 results, and jobs-api holds at most 200 prefetched messages, some 10 MB,
+    // A message carries less than 48 KB of results (ResultMessages: 125 devices of the benchmark's method job), so one
+    // transaction records a few thousand results, and jobs-api holds at most 200 prefetched messages, under 10 MB,
     // whatever the job's size.
     private const int MessageLimit = 25;
     private const int ConcurrencyLimit = 4;

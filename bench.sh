@@ -14,7 +14,7 @@
 #   {"job":..,"devices":N,"executors":K,"seconds":S,"deviceOpsPerSecond":R,"firstDispatchMs":F,"peakRssMb":{..},
 #    "exact":true,"cpuSecondsDuringJob":{..},"machineCpuSecondsDuringJob":{..},"loadAverage":{"start":[..],"end":[..]},..}
 # seconds = job startTime → endTime; firstDispatchMs = startTime → first device command leaving the scheduler;
-# getOfRunningJobMs = count, p50, p99 and max of the tool's GETs of the job (every 250 ms) that found it running;
+# getOfRunningJobMs = p50, p99, max and count of the tool's GETs of the job (every 250 ms) that found it running;
 # loadAverage = /proc/loadavg (1, 5, 15 min) before the hub starts and after the run.
 # Where the time goes, measured over the job's window (counters read just before the job's creation and after its end;
 # PostgreSQL's after a 11 s reporting delay, so the devices' creation is not in the window and the job's last work is):

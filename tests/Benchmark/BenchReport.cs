@@ -14,7 +14,7 @@ namespace Benchmark;
 /// the job, and a webhook receiver's work), which competes with the instance on a small machine. Work says where the
 /// time went: CPU, SQL statements, commits, rows, WAL and messages per device operation (WorkPerDeviceOp); Floor what
 /// this machine's PostgreSQL and broker do bare (PhysicalFloor). getOfRunningJobMs: how long the tool's GETs of the job
-/// took while it ran (each counts the job live), as count, p50, p99 and max.
+/// took while it ran (each counts the job live), as p50, p99, max and count.
 /// </summary>
 public sealed record BenchReport(string Job, int Devices, int Executors, double Seconds, double DeviceOpsPerSecond,
     long FirstDispatchMs, Dictionary<string, long> PeakRssMb, bool Exact, Dictionary<string, double> CpuSeconds,

@@ -69,12 +69,14 @@ public sealed class FleetJobRun(BenchOptions options)
         var rate = options.RatePerMinute is { } requested ? await RolloutRate.MeasureAsync(db, jobId, requested) : null;
         if (rate is not null) Console.Error.WriteLine($"achieved {rate["achievedPerMinute"]} devices a minute (requested {options.RatePerMinute}); per full minute: {rate["perFullMinute"]?.ToJsonString()}");
         var work = WorkPerDeviceOp.From(options.Devices, cpu, postgres, bus);
+        var runningGet = runningGets.Count == 0 ? null : Percentiles.Of(runningGets, decimals: 1);
+        runningGet?.Add("count", runningGets.Count);
         var floor = await PhysicalFloor.MeasureAsync(db, options, run, options.Devices / Math.Max(seconds, 0.001), bus);
         return new BenchReport(options.Job, options.Devices, options.Executors, Math.Round(seconds, 2),
             Math.Round(options.Devices / Math.Max(seconds, 0.001)), (long)(firstDispatch - start).TotalMilliseconds,
             PeakMemory.PerService(options.PidDirectory), jobExact && devicesExact && (bool?)webhook?["exact"] != false, cpu, machine, options.LoadAtStart, LoadAverage.Now(),
             await SettingAsync(db, "fsync"), realFleet is null ? executions?.Table : "devices (load generator)", options.Side, options.Commit,
-            options.Transport, realDevices, rate, webhook, Math.Round(toolCpu, 1), work, floor, Percentiles(runningGets));
+            options.Transport, realDevices, rate, webhook, Math.Round(toolCpu, 1), work, floor, runningGet);
     }
 
     /// <summary>What only a run with real devices has: connecting them, and what the devices and their load generator saw.</summary>
@@ -145,13 +147,6 @@ public sealed class FleetJobRun(BenchOptions options)
         }
     }
 
-    private static JsonObject? Percentiles(List<double> ms)
-    {
-        if (ms.Count == 0) return null;
-        var sorted = ms.Order().ToList();
-        double At(double p) => Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 1);
-        return new JsonObject { ["count"] = sorted.Count, ["p50"] = At(0.5), ["p99"] = At(0.99), ["max"] = Math.Round(sorted[^1], 1) };
-    }
 
     private static async Task<bool> LedgerIsExactAsync(NpgsqlDataSource db, string jobId)
     {

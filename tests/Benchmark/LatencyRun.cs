@@ -49,8 +49,8 @@ public sealed class LatencyRun(LatencyRun.Options options)
         return new JsonObject
         {
             ["mode"] = "latency", ["jobs"] = options.Jobs, ["pollMs"] = PollInterval.TotalMilliseconds,
-            ["putToExecutionMs"] = Percentiles(samples.Select(s => s.ExecutedMs)),
-            ["putToCompletedMs"] = Percentiles(samples.Select(s => s.CompletedMs)),
+            ["putToExecutionMs"] = Percentiles.Of(samples.Select(s => s.ExecutedMs)),
+            ["putToCompletedMs"] = Percentiles.Of(samples.Select(s => s.CompletedMs)),
             ["exact"] = exact,
             ["loadAverage"] = new JsonObject
             {
@@ -87,15 +87,5 @@ public sealed class LatencyRun(LatencyRun.Options options)
         var executions = reader.GetInt64(0);
         var executedMs = executions == 0 ? double.NaN : (new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero) - sentAt).TotalMilliseconds;
         return new Sample(executedMs, completedMs, status == "completed" && executions == 1);
-    }
-
-    private static JsonObject Percentiles(IEnumerable<double> values)
-    {
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
-        double At(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-        return new JsonObject
-        {
-            ["p50"] = Math.Round(At(0.50)), ["p99"] = Math.Round(At(0.99)), ["max"] = Math.Round(At(1.0)),
-        };
     }
 }

@@ -47,7 +47,7 @@ public class SystemUnderTest : IAsyncLifetime
     {
         Directory.CreateDirectory(RunDirectory);
         await _infra.StartAsync();
-        DatabaseConnectionString = await CreateDatabaseAsync(_infra.Postgres);
+        DatabaseConnectionString = await CreateDatabaseAsync(_infra.Postgres, "iothub_test_");
         RabbitMqUri = await RabbitMqVirtualHost.CreateAsync(_infra.RabbitMq, _infra.RabbitMqManagement, "test-" + Path.GetFileName(RunDirectory));
         Database = NpgsqlDataSource.Create(DatabaseConnectionString);
         PolicyKeys = WritePolicies(Path.Combine(RunDirectory, "policies.json"));
@@ -215,9 +215,10 @@ public class SystemUnderTest : IAsyncLifetime
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first (dotnet build -c {configuration}): {path} is missing");
     }
 
-    private static async Task<string> CreateDatabaseAsync(string serverConnectionString)
+    /// <summary>A new, empty database on the server of <paramref name="serverConnectionString"/>; returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string serverConnectionString, string namePrefix)
     {
-        var name = "iothub_test_" + Guid.NewGuid().ToString("N")[..10];
+        var name = namePrefix + Guid.NewGuid().ToString("N")[..10];
         await using (var admin = new NpgsqlConnection(serverConnectionString))
         {
             await admin.OpenAsync();

@@ -51,7 +51,7 @@ public sealed class LiveCountSpecs(SystemUnderTest system)
     [Fact]
     public async Task A_ledger_from_before_the_counts_is_counted_once_when_they_arrive_and_a_restart_counts_nothing_twice()
     {
-        await using var database = await ScratchDatabaseAsync();
+        await using var database = NpgsqlDataSource.Create(await SystemUnderTest.CreateDatabaseAsync(system.DatabaseConnectionString, "iothub_counts_"));
         var script = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "libs/Dispatch/Database/dispatch.sql"));
         var beforeCounts = script[..script.IndexOf("-- Live counts by status", StringComparison.Ordinal)];
         await ExecuteAsync(database, beforeCounts);
@@ -109,17 +109,5 @@ public sealed class LiveCountSpecs(SystemUnderTest system)
     {
         await using var cmd = database.CreateCommand(sql);
         await cmd.ExecuteNonQueryAsync();
-    }
-
-    private async Task<NpgsqlDataSource> ScratchDatabaseAsync()
-    {
-        var name = "iothub_counts_" + Guid.NewGuid().ToString("N")[..10];
-        await using (var admin = new NpgsqlConnection(system.DatabaseConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"create database {name}", admin); // generated identifier, no input
-            await create.ExecuteNonQueryAsync();
-        }
-        return NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(system.DatabaseConnectionString) { Database = name }.ConnectionString);
     }
 }

@@ -30,15 +30,7 @@ public static class FixtureFleetDatabase
 
     private static async Task<NpgsqlDataSource> CreateAsync(string systemConnectionString)
     {
-        var name = "iothub_query_table_" + Guid.NewGuid().ToString("N")[..10];
-        await using (var admin = new NpgsqlConnection(systemConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"create database {name}", admin); // generated identifier, no input
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(systemConnectionString) { Database = name }.ConnectionString);
+        var database = NpgsqlDataSource.Create(await SystemUnderTest.CreateDatabaseAsync(systemConnectionString, "iothub_query_table_"));
         foreach (var owned in new[] { "libs/Registry/Database/registry.sql", "libs/Dispatch/Database/dispatch.sql" })
         {
             await using var cmd = database.CreateCommand(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, owned)));

@@ -64,15 +64,16 @@ public sealed class DeviceCalls(NpgsqlDataSource dataSource, IDeviceMethodRunner
                 var claimed = claim.DeviceIds.ToHashSet(StringComparer.Ordinal);
                 ours = calls.Where(c => claimed.Contains(c.DeviceId)).ToList();
             }
-            received = await log.RecordReceivedAsync(conn, tx, callId, ours, prepared.Reachable, clock.GetUtcNow());
+            received = await log.RecordReceivedAsync(conn, tx, callId, ours, prepared, clock.GetUtcNow());
             await tx.CommitAsync();
         }
 
         var fresh = calls.Where(c => received.Contains(c.DeviceId)).ToList();
-        var ran = await Task.WhenAll(fresh.Select(prepared.RunAsync));
+        var answeredAtOnce = fresh.Where(c => prepared.AnsweredAtOnce.ContainsKey(c.DeviceId)).Select(c => prepared.AnsweredAtOnce[c.DeviceId]);
+        var ran = await Task.WhenAll(fresh.Where(c => !prepared.AnsweredAtOnce.ContainsKey(c.DeviceId)).Select(prepared.RunAsync));
         await RecordOutcomesAsync(callId, ran);
         var again = await AnsweredBeforeAsync(callId, calls.Where(c => !received.Contains(c.DeviceId)).Select(c => c.DeviceId).ToList(), answerBy);
-        return new CallRun([.. ran, .. again], claim);
+        return new CallRun([.. answeredAtOnce, .. ran, .. again], claim);
     }
 
     /// <summary>The answers exist now and go out whatever happens; unrecorded, a later delivery of this call would answer outcome unknown.</summary>

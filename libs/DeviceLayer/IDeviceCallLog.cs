@@ -12,12 +12,13 @@ namespace IotHubJobs.DeviceLayer;
 public interface IDeviceCallLog
 {
     /// <summary>
-    /// Records the calls not recorded before, in the caller's transaction; returns the devices whose call is new (only
-    /// those may run). <paramref name="reachable"/> are the devices known to run the call before it starts
-    /// (<see cref="PreparedCalls.Reachable"/>), for a log that counts executions.
+    /// Records the calls not recorded before, in the caller's transaction, each with its outcome when
+    /// <see cref="PreparedCalls.AnsweredAtOnce"/> has it; returns the devices whose call is new (only those may run).
+    /// <see cref="PreparedCalls.Reachable"/> are the devices known to run the call before it starts, for a log that counts
+    /// executions.
     /// </summary>
     Task<HashSet<string>> RecordReceivedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid callId,
-        IReadOnlyList<DeviceMethodCall> calls, IReadOnlySet<string> reachable, DateTimeOffset at);
+        IReadOnlyList<DeviceMethodCall> calls, PreparedCalls prepared, DateTimeOffset at);
 
     Task RecordOutcomesAsync(Guid callId, IReadOnlyList<DeviceMethodOutcome> outcomes);
 

@@ -88,6 +88,32 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// Analyzes the registry when more of it changed since its last analysis than PostgreSQL's autovacuum waits for (a
+    /// tenth of its rows, and at least <see cref="StaleAfterChanges"/>); returns whether it did. Called before a job pages
+    /// its targets: a fleet imported a minute ago has no statistics yet, and without them the planner reads every matching
+    /// twin through the twin index and sorts them for each page of <see cref="TargetsAsync"/> instead of walking device
+    /// ids in order (docs/benchmarks.md, "Fresh statistics before a fan-out").
+    /// </summary>
+    public static async Task<bool> AnalyzeWhenStaleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using (var stale = new NpgsqlCommand("""
+            select s.n_mod_since_analyze >= $1 and s.n_mod_since_analyze > 0.1 * greatest(c.reltuples, 0)
+              from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+             where s.relid = 'registry.devices'::regclass
+            """, conn, tx))
+        {
+            stale.Parameters.AddWithValue((long)StaleAfterChanges);
+            if (await stale.ExecuteScalarAsync(ct) is not true) return false;
+        }
+        await using var analyze = new NpgsqlCommand("analyze registry.devices", conn, tx);
+        await analyze.ExecuteNonQueryAsync(ct);
+        return true;
+    }
+
+    /// <summary>Fewer changed devices than this never make the registry's statistics stale: small tables plan well without.</summary>
+    public const int StaleAfterChanges = 1000;
+
+    /// <summary>
     /// The next devices a job targets, in device-id order after <paramref name="after"/>: those matching the job's
     /// compiled condition that existed at <paramref name="createdBy"/> (devices added later are not targeted).
     /// </summary>

@@ -13,16 +13,19 @@ namespace DeviceGateway.Methods;
 /// </summary>
 public sealed class GatewayCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
 {
-    /// <summary>Records the calls not recorded before, in the caller's transaction; returns the devices whose call is new.</summary>
+    /// <summary>
+    /// Records the calls not recorded before, in the caller's transaction (with the outcomes known at once: a real
+    /// device's never are); returns the devices whose call is new.
+    /// </summary>
     public async Task<HashSet<string>> RecordReceivedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid callId,
-        IReadOnlyList<DeviceMethodCall> calls, IReadOnlySet<string> reachable, DateTimeOffset at)
+        IReadOnlyList<DeviceMethodCall> calls, PreparedCalls prepared, DateTimeOffset at)
     {
         var received = new HashSet<string>(StringComparer.Ordinal);
         if (calls.Count == 0) return received;
         await using var cmd = new NpgsqlCommand("""
-            insert into devicegateway.calls (call_id, device_id, job_id, method_name, received_at)
-            select $1, c.device_id, c.job_id, c.method_name, $5
-              from unnest($2::text[], $3::text[], $4::text[]) as c(device_id, job_id, method_name)
+            insert into devicegateway.calls (call_id, device_id, job_id, method_name, received_at, outcome)
+            select $1, c.device_id, c.job_id, c.method_name, $5, c.outcome::jsonb
+              from unnest($2::text[], $3::text[], $4::text[], $6::text[]) as c(device_id, job_id, method_name, outcome)
             on conflict (call_id, device_id) do nothing
             returning device_id
             """, conn, tx);
@@ -31,6 +34,7 @@ public sealed class GatewayCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
         cmd.Parameters.AddWithValue(calls.Select(c => c.JobId).ToArray());
         cmd.Parameters.AddWithValue(calls.Select(c => c.MethodName).ToArray());
         cmd.Parameters.AddWithValue(at.UtcDateTime);
+        cmd.Parameters.AddWithValue(prepared.AnsweredAtOnceJson(calls));
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync()) received.Add(reader.GetString(0));
         return received;

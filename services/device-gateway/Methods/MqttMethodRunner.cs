@@ -16,9 +16,10 @@ public sealed class MqttMethodRunner(ConnectedDevices devices, DeviceSender send
     ILogger<MqttMethodRunner> logger) : IDeviceMethodRunner
 {
     private static readonly IReadOnlySet<string> NoneKnownReachable = new HashSet<string>();
+    private static readonly IReadOnlyDictionary<string, DeviceMethodOutcome> NoneAnsweredAtOnce = new Dictionary<string, DeviceMethodOutcome>();
 
     public Task<PreparedCalls> PrepareAsync(IReadOnlyList<DeviceMethodCall> calls, CancellationToken ct) =>
-        Task.FromResult(new PreparedCalls(NoneKnownReachable, RunAsync));
+        Task.FromResult(new PreparedCalls(NoneKnownReachable, NoneAnsweredAtOnce, RunAsync));
 
     private async Task<DeviceMethodOutcome> RunAsync(DeviceMethodCall call)
     {

@@ -15,19 +15,20 @@ namespace DeviceSim.Methods;
 public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
 {
     /// <summary>
-    /// Records the calls not recorded before and, for those that reach their device, one execution each, in the
-    /// caller's transaction; returns the devices whose call is new (only those may run).
+    /// Records the calls not recorded before — with their outcome when the device answers at once, so most calls are
+    /// written once — and, for those that reach their device, one execution each, in the caller's transaction; returns
+    /// the devices whose call is new (only those may run).
     /// </summary>
     public async Task<HashSet<string>> RecordReceivedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid callId,
-        IReadOnlyList<DeviceMethodCall> calls, IReadOnlySet<string> reachable, DateTimeOffset at)
+        IReadOnlyList<DeviceMethodCall> calls, PreparedCalls prepared, DateTimeOffset at)
     {
         var received = new HashSet<string>(StringComparer.Ordinal);
         if (calls.Count == 0) return received;
         await using var cmd = new NpgsqlCommand("""
             with received as (
-                insert into devicesim.calls (call_id, device_id, job_id, method_name, received_at)
-                select $1, c.device_id, c.job_id, c.method_name, $5
-                  from unnest($2::text[], $3::text[], $4::text[]) as c(device_id, job_id, method_name)
+                insert into devicesim.calls (call_id, device_id, job_id, method_name, received_at, outcome)
+                select $1, c.device_id, c.job_id, c.method_name, $5, c.outcome::jsonb
+                  from unnest($2::text[], $3::text[], $4::text[], $7::text[]) as c(device_id, job_id, method_name, outcome)
                 on conflict (call_id, device_id) do nothing
                 returning device_id, job_id, method_name),
             executed as (
@@ -40,7 +41,8 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
         cmd.Parameters.AddWithValue(calls.Select(c => c.JobId).ToArray());
         cmd.Parameters.AddWithValue(calls.Select(c => c.MethodName).ToArray());
         cmd.Parameters.AddWithValue(at.UtcDateTime);
-        cmd.Parameters.AddWithValue(reachable.ToArray());
+        cmd.Parameters.AddWithValue(prepared.Reachable.ToArray());
+        cmd.Parameters.AddWithValue(prepared.AnsweredAtOnceJson(calls));
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync()) received.Add(reader.GetString(0));
         return received;

@@ -11,12 +11,20 @@ public static class SimulatedMethod
     public static bool Reaches(SimulatedBehaviour device, DeviceMethodCall call) =>
         device is { Simulated: true, Enabled: true, Offline: false } && device.ConnectDelaySeconds <= call.ConnectTimeoutInSeconds;
 
+    /// <summary>The outcome when the device answers without waiting (connected, no latency, or offline with no connect timeout); null otherwise.</summary>
+    public static DeviceMethodOutcome? AnswerAtOnce(DeviceMethodCall call, SimulatedBehaviour device)
+    {
+        if (!Reaches(device, call)) return call.ConnectTimeoutInSeconds > 0 ? null : NotOnline(call);
+        if (device.ConnectDelaySeconds > 0 || device.LatencyMs > 0) return null;
+        return Respond(call, device);
+    }
+
     public static async Task<DeviceMethodOutcome> AnswerAsync(DeviceMethodCall call, SimulatedBehaviour device, TimeProvider clock)
     {
         if (!Reaches(device, call))
         {
             if (call.ConnectTimeoutInSeconds > 0) await Task.Delay(TimeSpan.FromSeconds(call.ConnectTimeoutInSeconds), clock);
-            return new DeviceMethodOutcome(call.DeviceId, DeviceMethodOutcomeKind.DeviceNotOnline, null, null);
+            return NotOnline(call);
         }
         if (device.ConnectDelaySeconds > 0) await Task.Delay(TimeSpan.FromSeconds(device.ConnectDelaySeconds), clock);
         var responseTimeout = TimeSpan.FromSeconds(call.ResponseTimeoutInSeconds);
@@ -27,6 +35,14 @@ public static class SimulatedMethod
             return new DeviceMethodOutcome(call.DeviceId, DeviceMethodOutcomeKind.ResponseTimedOut, null, null);
         }
         if (latency > TimeSpan.Zero) await Task.Delay(latency, clock);
+        return Respond(call, device);
+    }
+
+    private static DeviceMethodOutcome NotOnline(DeviceMethodCall call) =>
+        new(call.DeviceId, DeviceMethodOutcomeKind.DeviceNotOnline, null, null);
+
+    private static DeviceMethodOutcome Respond(DeviceMethodCall call, SimulatedBehaviour device)
+    {
         var (status, payload) = BuiltInMethods.Answer(call.MethodName, call.PayloadJson, device.MethodStatus);
         Activity.Current?.AddEvent(new ActivityEvent("answered"));
         return new DeviceMethodOutcome(call.DeviceId, DeviceMethodOutcomeKind.Responded, status, payload);

@@ -11,7 +11,10 @@ public sealed class SimulatedMethodRunner(SimulatedDevices devices, TimeProvider
     {
         var behaviour = await devices.LoadAsync(calls.Select(c => c.DeviceId).Distinct().ToList(), ct);
         var reachable = calls.Where(c => SimulatedMethod.Reaches(Of(behaviour, c.DeviceId), c)).Select(c => c.DeviceId).ToHashSet(StringComparer.Ordinal);
-        return new PreparedCalls(reachable, call => SimulatedMethod.AnswerAsync(call, Of(behaviour, call.DeviceId), clock));
+        var answeredAtOnce = new Dictionary<string, DeviceMethodOutcome>(StringComparer.Ordinal);
+        foreach (var call in calls)
+            if (SimulatedMethod.AnswerAtOnce(call, Of(behaviour, call.DeviceId)) is { } outcome) answeredAtOnce[call.DeviceId] = outcome;
+        return new PreparedCalls(reachable, answeredAtOnce, call => SimulatedMethod.AnswerAsync(call, Of(behaviour, call.DeviceId), clock));
     }
 
     private static SimulatedBehaviour Of(Dictionary<string, SimulatedBehaviour> behaviour, string deviceId) =>

@@ -19,13 +19,6 @@ public sealed class DeviceCalls(NpgsqlDataSource dataSource, IDeviceMethodRunner
     TimeProvider clock, ILogger<DeviceCalls> logger)
 {
     private static readonly TimeSpan OutcomePoll = TimeSpan.FromSeconds(1);
-    /// <summary>
-    /// How many deliveries claim and record their calls at once. A device layer takes up to 64 deliveries at a time, so
-    /// that slow devices are awaited together; their short write transactions need not run 64 at a time as well. On two
-    /// cores, 64 concurrent claims cost PostgreSQL more CPU per device than 8 (docs/benchmarks.md, "Fewer writers at once").
-    /// </summary>
-    public const int ConcurrentRecordings = 8;
-    private readonly SemaphoreSlim _recording = new(ConcurrentRecordings);
     private readonly ConcurrentDictionary<Guid, Lazy<Task<CallRun>>> _running = new();
 
     /// <summary>The outcomes of one delivery; <c>Claim</c> is the job claim it took (none for calls outside jobs).</summary>
@@ -61,11 +54,9 @@ public sealed class DeviceCalls(NpgsqlDataSource dataSource, IDeviceMethodRunner
 
         DeviceJobClaims.Claim? claim = null;
         HashSet<string> received;
-        await _recording.WaitAsync();
-        try
+        await using (var conn = await dataSource.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
         {
-            await using var conn = await dataSource.OpenConnectionAsync();
-            await using var tx = await conn.BeginTransactionAsync();
             var ours = calls;
             if (job is not null)
             {
@@ -75,10 +66,6 @@ public sealed class DeviceCalls(NpgsqlDataSource dataSource, IDeviceMethodRunner
             }
             received = await log.RecordReceivedAsync(conn, tx, callId, ours, prepared, clock.GetUtcNow());
             await tx.CommitAsync();
-        }
-        finally
-        {
-            _recording.Release();
         }
 
         var fresh = calls.Where(c => received.Contains(c.DeviceId)).ToList();

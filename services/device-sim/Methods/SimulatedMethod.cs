@@ -11,7 +11,10 @@ public static class SimulatedMethod
     public static bool Reaches(SimulatedBehaviour device, DeviceMethodCall call) =>
         device is { Simulated: true, Enabled: true, Offline: false } && device.ConnectDelaySeconds <= call.ConnectTimeoutInSeconds;
 
-    /// <summary>The outcome when the device answers without waiting (connected, no latency, or offline with no connect timeout); null otherwise.</summary>
+    /// <summary>
+    /// The outcome when the device answers without waiting (connected, no latency, or offline with no connect timeout);
+    /// null otherwise. Nothing has run yet: the call may turn out to be a repeat (libs/DeviceLayer/DeviceCalls.cs).
+    /// </summary>
     public static DeviceMethodOutcome? AnswerAtOnce(DeviceMethodCall call, SimulatedBehaviour device)
     {
         if (!Reaches(device, call)) return call.ConnectTimeoutInSeconds > 0 ? null : NotOnline(call);
@@ -35,7 +38,9 @@ public static class SimulatedMethod
             return new DeviceMethodOutcome(call.DeviceId, DeviceMethodOutcomeKind.ResponseTimedOut, null, null);
         }
         if (latency > TimeSpan.Zero) await Task.Delay(latency, clock);
-        return Respond(call, device);
+        var outcome = Respond(call, device);
+        Activity.Current?.AddEvent(new ActivityEvent("answered"));
+        return outcome;
     }
 
     private static DeviceMethodOutcome NotOnline(DeviceMethodCall call) =>
@@ -44,7 +49,6 @@ public static class SimulatedMethod
     private static DeviceMethodOutcome Respond(DeviceMethodCall call, SimulatedBehaviour device)
     {
         var (status, payload) = BuiltInMethods.Answer(call.MethodName, call.PayloadJson, device.MethodStatus);
-        Activity.Current?.AddEvent(new ActivityEvent("answered"));
         return new DeviceMethodOutcome(call.DeviceId, DeviceMethodOutcomeKind.Responded, status, payload);
     }
 }

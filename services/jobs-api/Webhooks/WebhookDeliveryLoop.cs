@@ -38,7 +38,9 @@ public sealed class WebhookDeliveryLoop(string name, string owner, WebhookStore 
                 }
                 if (subscription.NextAttemptUtc is { } next && next > now)
                 {
-                    await Task.Delay(Min(next - now, options.Lease / 3), clock, ct);
+                    // Measured from the clock as it is after the claim's round trip, not from `now`: a clock that moved
+                    // meanwhile (a test's, or a slow claim) must not leave the wait starting from an earlier time.
+                    if (next - clock.GetUtcNow() is { } wait && wait > TimeSpan.Zero) await Task.Delay(Min(wait, options.Lease / 3), clock, ct);
                     continue;
                 }
 

@@ -69,11 +69,19 @@ public sealed class DeviceCalls(NpgsqlDataSource dataSource, IDeviceMethodRunner
             await tx.CommitAsync();
         }
 
-        var fresh = calls.Where(c => received.Contains(c.DeviceId)).ToList();
-        var answeredAtOnce = fresh.Where(c => prepared.AnsweredAtOnce.ContainsKey(c.DeviceId)).Select(c => prepared.AnsweredAtOnce[c.DeviceId]).ToList();
-        // The trace shows an answer where a run would have shown it: only for the calls of this delivery that are new.
-        foreach (var _ in answeredAtOnce) Activity.Current?.AddEvent(new ActivityEvent("answered"));
-        var ran = await Task.WhenAll(fresh.Where(c => !prepared.AnsweredAtOnce.ContainsKey(c.DeviceId)).Select(prepared.RunAsync));
+        var answeredAtOnce = new List<DeviceMethodOutcome>();
+        var toRun = new List<DeviceMethodCall>();
+        foreach (var call in calls.Where(c => received.Contains(c.DeviceId)))
+        {
+            if (!prepared.AnsweredAtOnce.TryGetValue(call.DeviceId, out var outcome)) toRun.Add(call);
+            else
+            {
+                answeredAtOnce.Add(outcome);
+                // The trace shows the answer where a run would have: only for a call of this delivery that is new.
+                Activity.Current?.AddEvent(new ActivityEvent("answered"));
+            }
+        }
+        var ran = await Task.WhenAll(toRun.Select(prepared.RunAsync));
         await RecordOutcomesAsync(callId, ran);
         var again = await AnsweredBeforeAsync(callId, calls.Where(c => !received.Contains(c.DeviceId)).Select(c => c.DeviceId).ToList(), answerBy);
         return new CallRun([.. answeredAtOnce, .. ran, .. again], claim);

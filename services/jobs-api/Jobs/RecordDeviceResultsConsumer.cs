@@ -9,8 +9,9 @@ namespace JobsApi.Jobs;
 /// Records device-job results in batches per job (docs/architecture.md, decision 5
 /// "Results are recorded in batches, one writer per job at a time"): one transaction appends the results not recorded
 /// before as <see cref="DeviceJobsCompleted"/> events (in parts, <see cref="ResultMessages"/>), records them in the
-/// ledger, sums the job's status changes, and completes the job when nothing is left (<see cref="JobWriter"/>); then a rollout's abort criteria look at the new
-/// figures (<see cref="RolloutAbort"/>). A rollout that retries decides which results are final (<see cref="DeviceRetries"/>).
+/// ledger, sums the job's status changes, and completes the job when nothing is left (<see cref="JobWriter"/>); then a
+/// rollout's abort criteria look at the new figures (<see cref="RolloutAbort"/>). A rollout that retries decides which
+/// results are final (<see cref="DeviceRetries"/>).
 /// </summary>
 public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedger ledger, RolloutAbort abort, DeviceRetries retries,
     TimeProvider clock, ILogger<RecordDeviceResultsConsumer> logger)

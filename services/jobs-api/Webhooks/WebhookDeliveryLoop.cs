@@ -40,7 +40,8 @@ public sealed class WebhookDeliveryLoop(string name, string owner, WebhookStore 
                 {
                     // Measured from the clock as it is after the claim's round trip, not from `now`: a clock that moved
                     // meanwhile (a test's, or a slow claim) must not leave the wait starting from an earlier time.
-                    if (next - clock.GetUtcNow() is { } wait && wait > TimeSpan.Zero) await Task.Delay(Min(wait, options.Lease / 3), clock, ct);
+                    var untilNext = next - clock.GetUtcNow();
+                    if (untilNext > TimeSpan.Zero) await Task.Delay(Min(untilNext, options.Lease / 3), clock, ct);
                     continue;
                 }
 

@@ -1,3 +1,5 @@
+using Integration.Tests.Infrastructure;
+using Integration.Tests.Jobs;
 using Npgsql;
 
 namespace Integration.Tests.Faults;
@@ -27,6 +29,32 @@ public sealed class ScheduleRowLock : IAsyncDisposable
         await using var cmd = new NpgsqlCommand("select state from scheduler.job_schedules where job_id = $1 for update", connection, transaction);
         cmd.Parameters.AddWithValue(jobId);
         return new ScheduleRowLock(connection, transaction, await cmd.ExecuteScalarAsync() as string);
+    }
+
+    /// <summary>How far ahead a spec's job starts, tried in turn: seconds enough on a quiet machine, and more on a loaded one.</summary>
+    public static readonly TimeSpan[] Leads = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(90)];
+
+    /// <summary>
+    /// Creates a job (<paramref name="put"/>, given the job id and start time) that starts seconds from now and holds its
+    /// start timer while it still waits. A loaded machine may take longer than the lead from the PUT to the hold: then the
+    /// timer fired on time (checked: not before its start time), which proves nothing to the spec, and a new job tries
+    /// again with a longer lead. The spec waits up to the returned lead and a minute for the start time to pass.
+    /// </summary>
+    public static async Task<(string JobId, ScheduleRowLock Timer, TimeSpan Lead)> HoldWaitingTimerAsync(SystemUnderTest system,
+        string jobIdPrefix, Func<string, DateTimeOffset, Task> put)
+    {
+        foreach (var lead in Leads)
+        {
+            var jobId = $"{jobIdPrefix}-{(int)lead.TotalSeconds}";
+            await put(jobId, DateTimeOffset.UtcNow + lead);
+            await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) is not null);
+            var timer = await HoldAsync(system.Database, jobId);
+            if (timer.State == "waiting") return (jobId, timer, lead);
+            await timer.DisposeAsync();
+            var fired = (await Ledger.ScheduleAsync(system, jobId))!;
+            Assert.True(fired.StartedAt >= fired.StartAt, $"the start timer of {jobId} fired at {fired.StartedAt:O}, before its start time {fired.StartAt:O}");
+        }
+        throw new Xunit.Sdk.XunitException("every start timer fired before the spec could hold it, even 90 s ahead");
     }
 
     public async ValueTask DisposeAsync()

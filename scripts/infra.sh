@@ -211,6 +211,28 @@ EOF
   fi
 }
 
+# The settings every PostgreSQL server here starts with, the primary's and the standby's alike.
+pg_server_options() {
+  printf '%s' "-c port=$IOTHUB_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET_DIR -c max_connections=${IOTHUB_PG_MAX_CONNECTIONS:-400} -c shared_buffers=$(pg_shared_buffers)"
+}
+
+# A quarter of the memory the machine (or its cgroup) has, between 256 MB and 8 GB: PostgreSQL's own advice. The fixed
+# 256 MB of before let a million-device job's ledger rows leave the shared buffers before their results came, so every
+# result read its row back from the operating system (docs/benchmarks.md, "Shared buffers for a million devices").
+# PostgreSQL takes the memory as it uses it. IOTHUB_PG_SHARED_BUFFERS (e.g. 512MB) overrides it.
+pg_shared_buffers() {
+  if [ -n "${IOTHUB_PG_SHARED_BUFFERS:-}" ]; then printf '%s' "$IOTHUB_PG_SHARED_BUFFERS"; return; fi
+  local kb limit mb
+  kb="$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo 2>/dev/null)"
+  kb="${kb:-1048576}"
+  limit="$(cat /sys/fs/cgroup/memory.max 2>/dev/null || true)"
+  case "$limit" in ''|max|*[!0-9]*) ;; *) [ "$((limit / 1024))" -lt "$kb" ] && kb=$((limit / 1024)) ;; esac
+  mb=$((kb / 4 / 1024))
+  [ "$mb" -ge 256 ] || mb=256
+  [ "$mb" -le 8192 ] || mb=8192
+  printf '%sMB' "$mb"
+}
+
 start_postgres() {
   PG_BIN="$(pg_bindir)" || die "PostgreSQL server binaries not found (initdb)"
   local promoted="$IOTHUB_LOCAL_DIR/pg-standby/data"
@@ -223,7 +245,8 @@ start_postgres() {
   if pg_is_running; then
     log "PostgreSQL already running (data $PG_DATA, port $(cat "$PG_DIR/port" 2>/dev/null))"
   else
-    local opts="-c port=$IOTHUB_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET_DIR -c max_connections=${IOTHUB_PG_MAX_CONNECTIONS:-400} -c shared_buffers=256MB"
+    local opts
+    opts="$(pg_server_options)"
     if [ "${IOTHUB_PG_FAST:-0}" = 1 ]; then
       opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
@@ -594,7 +617,7 @@ start_pg_standby_server() {
   if is_root; then chown postgres: "$pglog"; fi
   log "starting the PostgreSQL standby on 127.0.0.1:$IOTHUB_PG_PORT"
   ( close_fds; pg_ctl_cmd start -D "$PG_DATA" -l "$pglog" -w -t 120 \
-      -o "-c port=$IOTHUB_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET_DIR -c max_connections=${IOTHUB_PG_MAX_CONNECTIONS:-400} -c shared_buffers=256MB" >/dev/null ) \
+      -o "$(pg_server_options)" >/dev/null ) \
     || { tail -n 30 "$pglog" >&2; die "the PostgreSQL standby did not start (port $IOTHUB_PG_PORT in use?)"; }
   echo "$IOTHUB_PG_PORT" > "$PG_DIR/port"
 }

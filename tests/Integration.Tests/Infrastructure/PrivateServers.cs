@@ -87,7 +87,10 @@ public sealed class PrivateServers(string directory, int rabbitMqNodes = 1, bool
     /// <summary>Runs infra.sh functions in bash; they exit non-zero (die) with the reason on stderr.</summary>
     private async Task<string> RunAsync(string commands)
     {
-        var (exitCode, output) = await Bash.RunAsync($". scripts/infra.sh && infra_init && {commands}", _environment.Select(e => (e.Key, e.Value)).ToArray());
+        // Six minutes: starting a server takes seconds, but a RabbitMQ node once needed more than three on a machine whose
+        // load stood at a hundred.
+        var (exitCode, output) = await Bash.RunAsync($". scripts/infra.sh && infra_init && {commands}", TimeSpan.FromMinutes(6),
+            _environment.Select(e => (e.Key, e.Value)).ToArray());
         return exitCode == 0 ? output : throw new InvalidOperationException($"scripts/infra.sh ({commands}) failed with exit {exitCode}:\n{output}");
     }
 

@@ -19,11 +19,18 @@ namespace Scheduler.Fanout;
 /// two leaves the range recorded, and the next pass of any replica re-sends it from the ledger (executors' claims
 /// make a repeated command harmless).
 /// </summary>
-public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, CommandPublisher publisher, TimeProvider clock, ILogger<FanOutChunk> logger)
+public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, CommandPublisher publisher, DeviceJobLedger ledger, IConfiguration configuration,
+    TimeProvider clock, ILogger<FanOutChunk> logger)
 {
     public const int ChunkSize = 1000;
     /// <summary>How long an unsent range may belong to a live replica that is publishing it.</summary>
     public static readonly TimeSpan UnsentGrace = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Flow control (docs/jobs.md, "Flow control"): a job's next chunk waits while it would leave more than this many of
+    /// the job's device jobs unfinished (pending or running), so the devices' results never fall far behind its fan-out.
+    /// </summary>
+    private readonly int _unfinishedPerJob = Math.Max(ChunkSize, configuration.GetValue("Scheduler:UnfinishedDeviceJobsPerJob", 50_000));
 
     private sealed record Picked(string JobId, JobCreated Job, DateTime StartedAt, string Cursor, int Dispatched, string? TraceParent,
         string? UnsentAfter, string? UnsentThrough, int? UnsentResolved);
@@ -33,8 +40,19 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, CommandPu
         var now = clock.GetUtcNow();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var picked = await PickAsync(conn, tx, now, ct);
-        if (picked is null) return false;
+        var waiting = new List<string>();
+        var picked = await PickAsync(conn, tx, now, waiting, ct);
+        while (picked is not null && await WindowFullAsync(picked, ct))
+        {
+            SchedulerMetrics.RecordFanOutWait();
+            waiting.Add(picked.JobId);
+            picked = await PickAsync(conn, tx, now, waiting, ct);
+        }
+        if (picked is null)
+        {
+            if (waiting.Count > 0) logger.LogDebug("The fan-out of {Jobs} waits for results: each has its window of unfinished device jobs full", string.Join(", ", waiting));
+            return false;
+        }
 
         using var activity = JobTrace.Continue("fan out", picked.TraceParent);
         activity?.SetTag("iothub.job_id", picked.JobId);
@@ -85,16 +103,30 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, CommandPu
         return true;
     }
 
-    private static async Task<Picked?> PickAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Whether the picked job's next chunk must wait for results. A range to send again adds no device jobs, and a rollout's
+    /// fan-out only records its targets (it dispatches them at its own pace), so neither waits.
+    /// </summary>
+    private async Task<bool> WindowFullAsync(Picked picked, CancellationToken ct)
+    {
+        if (picked.UnsentThrough is not null || picked.Job.Rollout is not null || picked.Dispatched == 0) return false;
+        var counts = await ledger.CountAsync(picked.JobId, ct);
+        return counts.PendingCount + counts.RunningCount + ChunkSize > _unfinishedPerJob;
+    }
+
+    /// <param name="passedBy">Jobs this pass has already found waiting for results.</param>
+    private static async Task<Picked?> PickAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, List<string> passedBy, CancellationToken ct)
     {
         await using var pick = new NpgsqlCommand("""
             select job_id, job::text, started_at, fanout_cursor, dispatched_count, trace_parent, unsent_after, unsent_through, unsent_resolved
               from scheduler.job_schedules
-             where (state = 'dispatching' and unsent_through is null and not paused)
-                or (unsent_through is not null and updated_at < $1)
+             where ((state = 'dispatching' and unsent_through is null and not paused)
+                    or (unsent_through is not null and updated_at < $1))
+               and job_id <> all($2)
              order by started_at limit 1 for update skip locked
             """, conn, tx);
         pick.Parameters.AddWithValue((now - UnsentGrace).UtcDateTime);
+        pick.Parameters.AddWithValue(passedBy.ToArray());
         await using var reader = await pick.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new Picked(reader.GetString(0), JsonSerializer.Deserialize<JobCreated>(reader.GetString(1))!, reader.GetDateTime(2),

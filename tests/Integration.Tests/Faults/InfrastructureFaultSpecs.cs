@@ -162,20 +162,7 @@ public sealed class InfrastructureFaultSpecs(SystemOnPrivateServers system, ITes
     }
 
     /// <summary>How many deliveries of a call id it had seen before device-sim answered without running anything (its Prometheus counter).</summary>
-    private async Task<double> RepeatedCallsAsync()
-    {
-        using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(new Uri(system.ServiceUrl("device-sim"), "/metrics"));
-        return metrics.Split('\n').Where(l => l.StartsWith("iothub_device_calls_repeated_total", StringComparison.Ordinal))
-            .Sum(SampleValue);
-    }
-
-    /// <summary>The value of a Prometheus sample line: <c>name{labels} value [timestamp]</c> or <c>name value [timestamp]</c>.</summary>
-    private static double SampleValue(string line)
-    {
-        var afterName = line.Contains('}') ? line[(line.LastIndexOf('}') + 1)..] : line[line.IndexOf(' ')..];
-        return double.Parse(afterName.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private Task<double> RepeatedCallsAsync() => Prometheus.SumAsync(system, "iothub_device_calls_repeated_total", "device-sim");
 
     private async Task<HttpStatusCode> ReadinessAsync(string service)
     {

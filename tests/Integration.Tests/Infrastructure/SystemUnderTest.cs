@@ -66,6 +66,8 @@ public class SystemUnderTest : IAsyncLifetime
             ["Scheduler__DevicesPerCommand"] = "100",
             // A small cap, so the queueing of jobs beyond it can be observed (LimitSpecs).
             ["Scheduler__MaxRunningJobs"] = "4",
+            // A window small enough that a spec fills it (FlowControlSpecs), and the 20,000-device fault spec runs through it.
+            ["Scheduler__UnfinishedDeviceJobsPerJob"] = "3000",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Traces.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",

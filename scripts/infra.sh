@@ -18,6 +18,7 @@
 #                             lives in rabbitmq-i/ with AMQP port IOTHUB_RABBITMQ_PORT_i and distribution port
 #                             IOTHUB_RABBITMQ_DIST_PORT_i (default node 1's ports + 1000*(i-1)), all on one epmd
 #   IOTHUB_PG_FAST=1          fsync/synchronous_commit off (throw-away test data)
+#   IOTHUB_PG_SHARED_BUFFERS  PostgreSQL's shared_buffers (default 256MB)
 #   IOTHUB_PG_STOP_MODE       pg_ctl stop mode (default fast; the fault specs use immediate, a crash)
 #   IOTHUB_PG_STAT_STATEMENTS=1 a new data folder loads pg_stat_statements (shared_preload_libraries in its
 #                             postgresql.conf), so every SQL statement is counted; ./bench.sh sets it, ./run.sh not
@@ -211,26 +212,10 @@ EOF
   fi
 }
 
-# The settings every PostgreSQL server here starts with, the primary's and the standby's alike.
+# The settings every PostgreSQL server here starts with, the primary's and the standby's alike. Shared buffers: 256 MB
+# unless IOTHUB_PG_SHARED_BUFFERS says otherwise (docs/scaling.md, "PostgreSQL memory").
 pg_server_options() {
-  printf '%s' "-c port=$IOTHUB_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET_DIR -c max_connections=${IOTHUB_PG_MAX_CONNECTIONS:-400} -c shared_buffers=$(pg_shared_buffers)"
-}
-
-# A quarter of the memory the machine (or its cgroup) has, between 256 MB and 8 GB: PostgreSQL's own advice. The fixed
-# 256 MB of before let a million-device job's ledger rows leave the shared buffers before their results came, so every
-# result read its row back from the operating system (docs/benchmarks.md, "Shared buffers for a million devices").
-# PostgreSQL takes the memory as it uses it. IOTHUB_PG_SHARED_BUFFERS (e.g. 512MB) overrides it.
-pg_shared_buffers() {
-  if [ -n "${IOTHUB_PG_SHARED_BUFFERS:-}" ]; then printf '%s' "$IOTHUB_PG_SHARED_BUFFERS"; return; fi
-  local kb limit mb
-  kb="$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo 2>/dev/null)"
-  kb="${kb:-1048576}"
-  limit="$(cat /sys/fs/cgroup/memory.max 2>/dev/null || true)"
-  case "$limit" in ''|max|*[!0-9]*) ;; *) [ "$((limit / 1024))" -lt "$kb" ] && kb=$((limit / 1024)) ;; esac
-  mb=$((kb / 4 / 1024))
-  [ "$mb" -ge 256 ] || mb=256
-  [ "$mb" -le 8192 ] || mb=8192
-  printf '%sMB' "$mb"
+  printf '%s' "-c port=$IOTHUB_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET_DIR -c max_connections=${IOTHUB_PG_MAX_CONNECTIONS:-400} -c shared_buffers=${IOTHUB_PG_SHARED_BUFFERS:-256MB}"
 }
 
 start_postgres() {

@@ -259,11 +259,44 @@ public class SystemUnderTest : IAsyncLifetime
         return keys;
     }
 
+    /// <summary>
+    /// A port free on every address now, below the kernel's ephemeral range (ip_local_port_range). A port from that range,
+    /// which is what port 0 gives, may become the local port of any outgoing connection between this check and the
+    /// service's bind: once the device gateway's MQTT listener failed with "address already in use" so.
+    /// </summary>
     internal static int FreePort()
     {
+        var below = EphemeralRangeStart();
+        for (var attempt = 0; attempt < 1000 && below > LowestPort + 1000; attempt++)
+        {
+            var port = Random.Shared.Next(LowestPort, below);
+            lock (GivenPorts)
+                if (!GivenPorts.Contains(port) && IsFree(port)) { GivenPorts.Add(port); return port; }
+        }
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private const int LowestPort = 10000;
+    private static readonly HashSet<int> GivenPorts = [];
+
+    private static int EphemeralRangeStart()
+    {
+        try { return int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0]); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return 32768; }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var any = Socket.OSSupportsIPv6 ? new TcpListener(IPAddress.IPv6Any, port) : new TcpListener(IPAddress.Any, port);
+            if (Socket.OSSupportsIPv6) any.Server.DualMode = true;
+            any.Start();
+            return true;
+        }
+        catch (SocketException) { return false; }
     }
 
 }

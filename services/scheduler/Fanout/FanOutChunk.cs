@@ -105,11 +105,12 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, CommandPu
 
     /// <summary>
     /// Whether the picked job's next chunk must wait for results. A range to send again adds no device jobs, and a rollout's
-    /// fan-out only records its targets (it dispatches them at its own pace), so neither waits.
+    /// fan-out only records its targets (it dispatches them at its own pace), so neither waits; nor does a job that has not
+    /// dispatched a window yet, since no more of its device jobs can be unfinished than it dispatched (no count is read).
     /// </summary>
     private async Task<bool> WindowFullAsync(Picked picked, CancellationToken ct)
     {
-        if (picked.UnsentThrough is not null || picked.Job.Rollout is not null || picked.Dispatched == 0) return false;
+        if (picked.UnsentThrough is not null || picked.Job.Rollout is not null || picked.Dispatched + ChunkSize <= _unfinishedPerJob) return false;
         var counts = await ledger.CountAsync(picked.JobId, ct);
         return counts.PendingCount + counts.RunningCount + ChunkSize > _unfinishedPerJob;
     }

@@ -36,10 +36,6 @@ public static class Postgres
         {
             var csb = new NpgsqlConnectionStringBuilder(connectionString);
             if (csb.Timeout > 5) csb.Timeout = 5; // fail fast while the database is away instead of hanging requests
-            // The same few statements run for every batch of devices: prepared once per connection, PostgreSQL parses and
-            // plans them once instead of for every batch (docs/benchmarks.md, "Prepared statements"). A connection string
-            // that names a limit of its own keeps it.
-            if (csb.MaxAutoPrepare == 0) csb.MaxAutoPrepare = 64;
             return new NpgsqlDataSourceBuilder(csb.ConnectionString).Build();
         });
 

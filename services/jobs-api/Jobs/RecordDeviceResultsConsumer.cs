@@ -21,18 +21,7 @@ public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedge
     {
         foreach (var job in context.Message.GroupBy(m => m.Message.JobId))
         {
-            var delivered = job.SelectMany(m => m.Message.Results).DistinctBy(r => r.DeviceId, StringComparer.Ordinal).ToList();
-            // Read before the job's lock, while another batch may hold it: the ledger rows these results change are in
-            // memory when the locked decision reads them again, and a batch whose device jobs all finished before (a
-            // redelivery) never waits for the lock. Under the lock the decision reads them again, since a writer ahead
-            // may finish some of them meanwhile.
-            var unfinished = await ledger.UnfinishedAsync(job.Key, delivered.Select(r => r.DeviceId).ToList(), context.CancellationToken);
-            var results = delivered.Where(r => unfinished.ContainsKey(r.DeviceId)).ToList();
-            if (results.Count == 0)
-            {
-                logger.LogDebug("No unfinished device jobs among {Count} results for job {JobId}", delivered.Count, job.Key);
-                continue;
-            }
+            var results = job.SelectMany(m => m.Message.Results).DistinctBy(r => r.DeviceId, StringComparer.Ordinal).ToList();
             var written = await writer.WriteAsync(job.Key, current => DeviceRetries.Applies(current)
                 ? retries.FreshAsync(current, results, context.CancellationToken)
                 : FreshAsync(job.Key, results, context.CancellationToken), context.CancellationToken);

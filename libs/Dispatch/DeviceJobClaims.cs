@@ -34,14 +34,18 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
             update dispatch.device_jobs
                set status = 'running', start_utc = coalesce(start_utc, $3), last_updated_utc = $3, claimed_by = $4, claimed_until = $5,
                    attempts = attempts + 1, next_attempt_at = null, attempt_sent_until = null, acknowledge_by = null
-             where job_id = $1 and device_id = any($2) and status = 'pending' and (next_attempt_at is null or next_attempt_at <= $3)
+             where job_id = $1 and device_id = any($2) and device_id between $6 and $7 and status = 'pending'
+               and (next_attempt_at is null or next_attempt_at <= $3)
             returning device_id, attempts
             """, conn, tx);
+        var range = DeviceIdRange.Of(deviceIds);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         cmd.Parameters.AddWithValue(now.UtcDateTime);
         cmd.Parameters.AddWithValue(claimedBy);
         cmd.Parameters.AddWithValue(until.UtcDateTime);
+        cmd.Parameters.AddWithValue(range.Lowest);
+        cmd.Parameters.AddWithValue(range.Highest);
         var claimed = new List<string>(deviceIds.Count);
         var attempts = new Dictionary<string, int>(deviceIds.Count, StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -64,14 +68,17 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
     {
         await using var cmd = dataSource.CreateCommand("""
             update dispatch.device_jobs set acknowledge_by = $4, claimed_until = $5, last_updated_utc = $6
-             where job_id = $1 and device_id = any($2) and status = 'running' and claimed_by = $3
+             where job_id = $1 and device_id = any($2) and device_id between $7 and $8 and status = 'running' and claimed_by = $3
             """);
+        var range = DeviceIdRange.Of(deviceIds);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         cmd.Parameters.AddWithValue(claimedBy);
         cmd.Parameters.AddWithValue(until.UtcDateTime);
         cmd.Parameters.AddWithValue((until + AcknowledgementMargin).UtcDateTime);
         cmd.Parameters.AddWithValue(clock.GetUtcNow().UtcDateTime);
+        cmd.Parameters.AddWithValue(range.Lowest);
+        cmd.Parameters.AddWithValue(range.Highest);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -85,13 +92,16 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
         var until = now + lease;
         await using var cmd = dataSource.CreateCommand("""
             update dispatch.device_jobs set claimed_until = $4
-             where job_id = $1 and device_id = any($2) and status = 'running' and claimed_by = $3
+             where job_id = $1 and device_id = any($2) and device_id between $5 and $6 and status = 'running' and claimed_by = $3
             returning device_id
             """);
+        var range = DeviceIdRange.Of(deviceIds);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         cmd.Parameters.AddWithValue(claimedBy);
         cmd.Parameters.AddWithValue(until.UtcDateTime);
+        cmd.Parameters.AddWithValue(range.Lowest);
+        cmd.Parameters.AddWithValue(range.Highest);
         var renewed = new List<string>(deviceIds.Count);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) renewed.Add(reader.GetString(0));

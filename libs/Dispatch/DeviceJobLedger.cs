@@ -125,7 +125,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
                outcome = r.outcome::jsonb, error = r.error::jsonb, claimed_until = null
           from unnest(?::text[], ?::boolean[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[])
                as r(device_id, ok, started, ended, outcome, error)
-         where d.job_id = ? and d.device_id = r.device_id and d.status in ('pending', 'running')
+         where d.job_id = ? and d.device_id = r.device_id and d.device_id between ? and ? and d.status in ('pending', 'running')
         """,
         [
             at.ToUniversalTime(),
@@ -136,6 +136,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
             results.Select(Outcome).ToArray(),
             results.Select(Error).ToArray(),
             jobId,
+            .. Bounds(results.Select(r => r.DeviceId)),
         ]);
 
     /// <summary>
@@ -149,7 +150,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
            set status = 'pending', next_attempt_at = r.next_at, attempt_sent_until = null, last_error = r.error::jsonb, acknowledge_by = null,
                claimed_by = null, claimed_until = null, last_updated_utc = ?
           from unnest(?::text[], ?::int[], ?::timestamptz[], ?::text[]) as r(device_id, attempt, next_at, error)
-         where d.job_id = ? and d.device_id = r.device_id and d.status = 'running' and d.attempts = r.attempt
+         where d.job_id = ? and d.device_id = r.device_id and d.device_id between ? and ? and d.status = 'running' and d.attempts = r.attempt
         """,
         [
             at.ToUniversalTime(),
@@ -158,6 +159,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
             retries.Select(r => r.NextAttemptAt.ToUniversalTime()).ToArray(),
             retries.Select(r => r.ErrorJson).ToArray(),
             jobId,
+            .. Bounds(retries.Select(r => r.DeviceId)),
         ]);
 
     /// <summary>
@@ -167,9 +169,10 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     public async Task<Dictionary<string, int>> RunningAttemptsAsync(string jobId, IReadOnlyCollection<string> deviceIds, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            "select device_id, attempts from dispatch.device_jobs where job_id = $1 and device_id = any($2) and status = 'running'");
+            "select device_id, attempts from dispatch.device_jobs where job_id = $1 and device_id = any($2) and device_id between $3 and $4 and status = 'running'");
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
+        AddBounds(cmd, deviceIds);
         var running = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) running[reader.GetString(0)] = reader.GetInt32(1);
@@ -371,16 +374,33 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     public async Task<Dictionary<string, string>> UnfinishedAsync(string jobId, IReadOnlyCollection<string> deviceIds, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            "select device_id, status from dispatch.device_jobs where job_id = $1 and device_id = any($2) and status in ('pending', 'running')");
+            """
+            select device_id, status from dispatch.device_jobs
+             where job_id = $1 and device_id = any($2) and device_id between $3 and $4 and status in ('pending', 'running')
+            """);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
+        AddBounds(cmd, deviceIds);
         var unfinished = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) unfinished[reader.GetString(0)] = reader.GetString(1);
         return unfinished;
     }
 
-    private static string? Outcome(DeviceJobResult r) => new JsonObject
+    private static object[] Bounds(IEnumerable<string> deviceIds)
+    {
+        var range = DeviceIdRange.Of(deviceIds);
+        return [range.Lowest, range.Highest];
+    }
+
+    private static void AddBounds(NpgsqlCommand cmd, IEnumerable<string> deviceIds)
+    {
+        var range = DeviceIdRange.Of(deviceIds);
+        cmd.Parameters.AddWithValue(range.Lowest);
+        cmd.Parameters.AddWithValue(range.Highest);
+    }
+
+        private static string? Outcome(DeviceJobResult r) => new JsonObject
     {
         ["deviceMethodResponse"] = r.MethodStatus is { } status
             ? new JsonObject { ["status"] = status, ["payload"] = r.MethodPayloadJson is null ? null : JsonNode.Parse(r.MethodPayloadJson) }

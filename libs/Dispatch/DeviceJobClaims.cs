@@ -30,13 +30,19 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
     {
         var now = clock.GetUtcNow();
         var until = now + lease;
+        // The claim and its lease in one statement: a claim is never without the lease that finds it once it expires.
         await using var cmd = new NpgsqlCommand("""
-            update dispatch.device_jobs
-               set status = 'running', start_utc = coalesce(start_utc, $3), last_updated_utc = $3, claimed_by = $4, claimed_until = $5,
-                   attempts = attempts + 1, next_attempt_at = null, attempt_sent_until = null, acknowledge_by = null
-             where job_id = $1 and device_id = any($2) and device_id between $6 and $7 and status = 'pending'
-               and (next_attempt_at is null or next_attempt_at <= $3)
-            returning device_id, attempts
+            with claimed as (
+                update dispatch.device_jobs
+                   set status = 'running', start_utc = coalesce(start_utc, $3), last_updated_utc = $3, claimed_by = $4, claimed_until = $5,
+                       attempts = attempts + 1, next_attempt_at = null, attempt_sent_until = null, acknowledge_by = null
+                 where job_id = $1 and device_id = any($2) and device_id between $6 and $7 and status = 'pending'
+                   and (next_attempt_at is null or next_attempt_at <= $3)
+                returning device_id, attempts),
+            lease as (
+                insert into dispatch.claim_leases (job_id, device_ids, check_at)
+                select $1, array_agg(device_id), $5 from claimed having count(*) > 0)
+            select device_id, attempts from claimed
             """, conn, tx);
         var range = DeviceIdRange.Of(deviceIds);
         cmd.Parameters.AddWithValue(jobId);

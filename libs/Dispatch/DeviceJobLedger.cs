@@ -106,7 +106,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     public static async Task<int> CancelPendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId, DateTimeOffset at, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            update dispatch.device_jobs set status = 'canceled', end_utc = $2, last_updated_utc = $2
+            update dispatch.device_jobs set status = 'canceled', end_utc = $2, last_updated_utc = $2, next_attempt_at = null
              where job_id = $1 and status = 'pending'
             """, conn, tx);
         cmd.Parameters.AddWithValue(jobId);
@@ -122,7 +122,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
         update dispatch.device_jobs d
            set status = case when r.ok then 'completed' else 'failed' end,
                start_utc = coalesce(d.start_utc, r.started), end_utc = r.ended, last_updated_utc = ?,
-               outcome = r.outcome::jsonb, error = r.error::jsonb, claimed_until = null
+               outcome = r.outcome::jsonb, error = r.error::jsonb, claimed_until = null, acknowledge_by = null
           from unnest(?::text[], ?::boolean[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[])
                as r(device_id, ok, started, ended, outcome, error)
          where d.job_id = ? and d.device_id = r.device_id and d.device_id between ? and ? and d.status in ('pending', 'running')
@@ -242,7 +242,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     /// <summary>Every device job still pending or running fails with this error (the job's execution time ran out).</summary>
     public static UnitOfWorkStatement FailUnfinished(string jobId, DateTimeOffset at, string errorCode, string description) => new("""
         update dispatch.device_jobs
-           set status = 'failed', end_utc = ?, last_updated_utc = ?, claimed_until = null,
+           set status = 'failed', end_utc = ?, last_updated_utc = ?, claimed_until = null, next_attempt_at = null, acknowledge_by = null,
                error = jsonb_build_object('code', ?::text, 'description', ?::text)
          where job_id = ? and status in ('pending', 'running')
         """, [at.ToUniversalTime(), at.ToUniversalTime(), errorCode, description, jobId]);
@@ -256,7 +256,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand("""
             with canceled as (
-                update dispatch.device_jobs set status = 'canceled', end_utc = $3, last_updated_utc = $3
+                update dispatch.device_jobs set status = 'canceled', end_utc = $3, last_updated_utc = $3, next_attempt_at = null
                  where job_id = $1 and device_id = $2 and status = 'pending'
                 returning status)
             select status, true from canceled
@@ -274,6 +274,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     public static IReadOnlyList<UnitOfWorkStatement> ForgetJob(string jobId) =>
     [
         new("delete from dispatch.device_jobs where job_id = ?", [jobId]),
+        new("delete from dispatch.claim_leases where job_id = ?", [jobId]),
         // After the device jobs: their deletion appends the last changes.
         new("delete from dispatch.device_job_status_changes where job_id = ?", [jobId]),
     ];
@@ -289,16 +290,98 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
         select ?, status, sum(change) from summed group by status having sum(change) <> 0
         """, [jobId, jobId]);
 
-    /// <summary>Claims whose lease ended before <paramref name="before"/> without a result, oldest first.</summary>
+    /// <summary>
+    /// Claims whose lease ended before <paramref name="before"/> without a result, at most <paramref name="limit"/> (and
+    /// the rest of the last lease read), found through the leases that are due (Database/dispatch.sql,
+    /// <c>dispatch.claim_leases</c>). Each due lease is settled as it is read: removed when none of its device jobs still
+    /// runs, moved to the earliest end of their claims when they were renewed, and left due while one of them is overdue,
+    /// so that it is found again until the failure is recorded. Due leases are read in order, a few thousand device jobs at
+    /// a time, until none is left: every claim a job made ends its lease, and the sweep keeps up with them.
+    /// </summary>
     public async Task<List<RunningDeviceJob>> ExpiredClaimsAsync(DateTimeOffset before, int limit, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
-            select job_id, device_id, attempts, coalesce(start_utc, $1) from dispatch.device_jobs
-             where status = 'running' and claimed_until < $1 order by claimed_until limit $2
-            """);
+        var overdue = new Dictionary<(string, string), RunningDeviceJob>();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var after = (CheckAt: DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc), Id: 0L);
+        while (overdue.Count < limit)
+        {
+            var leases = await ReadDueLeasesAsync(conn, before, after, LeaseDevicesPerRead, overdue, ct);
+            if (leases.Count == 0) break;
+            after = leases[^1].Key;
+            await SettleLeasesAsync(conn, leases, ct);
+        }
+        return [.. overdue.Values];
+    }
+
+    /// <summary>How many device jobs one read of due leases looks at (and always the first lease, however large).</summary>
+    private const int LeaseDevicesPerRead = 5000;
+
+    /// <summary>What a due lease's device jobs showed: one overdue, or the earliest end of the claims still running.</summary>
+    private sealed record DueLease((DateTime CheckAt, long Id) Key, bool Overdue, DateTimeOffset? NextCheck);
+
+    private static async Task<List<DueLease>> ReadDueLeasesAsync(NpgsqlConnection conn, DateTimeOffset before, (DateTime CheckAt, long Id) after,
+        int devices, Dictionary<(string, string), RunningDeviceJob> overdue, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select l.check_at, l.id, d.job_id, d.device_id, d.attempts, coalesce(d.start_utc, $1), d.claimed_until
+              from (select id, check_at, job_id, device_ids, sum(cardinality(device_ids)) over (order by check_at, id) as through
+                      from dispatch.claim_leases where check_at < $1 and (check_at, id) > ($2, $3)) l
+              left join lateral (
+                   select j.job_id, j.device_id, j.attempts, j.start_utc, j.claimed_until
+                     from unnest(l.device_ids) as u(device_id)
+                     join dispatch.device_jobs j on j.job_id = l.job_id and j.device_id = u.device_id
+                    where j.status = 'running' and j.claimed_until is not null) d on true
+             where l.through - cardinality(l.device_ids) < $4
+             order by l.check_at, l.id
+            """, conn);
         cmd.Parameters.AddWithValue(before.UtcDateTime);
-        cmd.Parameters.AddWithValue(limit);
-        return await ReadRunningAsync(cmd, ct);
+        cmd.Parameters.AddWithValue(after.CheckAt);
+        cmd.Parameters.AddWithValue(after.Id);
+        cmd.Parameters.AddWithValue((long)devices);
+        var leases = new List<DueLease>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var key = (reader.GetDateTime(0), reader.GetInt64(1));
+            if (leases.Count == 0 || leases[^1].Key != key) leases.Add(new DueLease(key, false, null));
+            if (reader.IsDBNull(2)) continue;
+            var lease = leases[^1];
+            var claimedUntil = new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero);
+            if (claimedUntil < before)
+            {
+                var job = new RunningDeviceJob(reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
+                    new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero));
+                overdue.TryAdd((job.JobId, job.DeviceId), job);
+                leases[^1] = lease with { Overdue = true };
+            }
+            else if (lease.NextCheck is not { } next || claimedUntil < next) leases[^1] = lease with { NextCheck = claimedUntil };
+        }
+        return leases;
+    }
+
+    private static async Task SettleLeasesAsync(NpgsqlConnection conn, List<DueLease> leases, CancellationToken ct)
+    {
+        var ended = leases.Where(l => l is { Overdue: false, NextCheck: null }).Select(l => l.Key.Id).ToArray();
+        var renewed = leases.Where(l => l is { Overdue: false, NextCheck: not null }).ToArray();
+        await using var settle = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("delete from dispatch.claim_leases where id = any($1)") { Parameters = { new() { Value = ended } } },
+                new NpgsqlBatchCommand("""
+                    update dispatch.claim_leases l set check_at = m.check_at
+                      from unnest($1::bigint[], $2::timestamptz[]) as m(id, check_at) where l.id = m.id
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = renewed.Select(l => l.Key.Id).ToArray() },
+                        new() { Value = renewed.Select(l => l.NextCheck!.Value.UtcDateTime).ToArray() },
+                    },
+                },
+            },
+        };
+        await settle.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>How many device jobs of all jobs wait for a claim (the dispatch backlog metric).</summary>

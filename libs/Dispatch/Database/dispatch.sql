@@ -26,18 +26,26 @@ create table if not exists dispatch.device_jobs (
     -- an acknowledged twin job's device job, updated, waits until this time for its device to report the desired values
     acknowledge_by     timestamptz,
     primary key (job_id, device_id)
-);
+) with (fillfactor = 40);
+-- A row is written pending, then claimed, then with its result: its page keeps room for the newer versions (see below).
+alter table dispatch.device_jobs set (fillfactor = 40);
 -- Upgrades of a ledger made before retries: the same columns, added once.
 alter table dispatch.device_jobs add column if not exists attempts integer not null default 0;
 alter table dispatch.device_jobs add column if not exists next_attempt_at timestamptz;
 alter table dispatch.device_jobs add column if not exists attempt_sent_until timestamptz;
 alter table dispatch.device_jobs add column if not exists last_error jsonb;
 alter table dispatch.device_jobs add column if not exists acknowledge_by timestamptz;
+-- Updates are HOT (docs/architecture.md, "The ledger's row versions"): a claim and a result rewrite the row on its own page
+-- without new index entries, which needs room on the page (the fill factor) and no index that names a column they change.
+-- So no index names status or claimed_until: a job's rows are found through the primary key, expired claims through
+-- dispatch.claim_leases; a retry's and an acknowledgement's times are indexed only while they are set.
 create index if not exists ix_device_jobs_device on dispatch.device_jobs (device_id);
-create index if not exists ix_device_jobs_unfinished on dispatch.device_jobs (job_id, status) where status in ('pending', 'running');
-create index if not exists ix_device_jobs_claims on dispatch.device_jobs (claimed_until) where status = 'running';
-create index if not exists ix_device_jobs_retries on dispatch.device_jobs (next_attempt_at) where status = 'pending' and next_attempt_at is not null;
-create index if not exists ix_device_jobs_acknowledgements on dispatch.device_jobs (acknowledge_by) where status = 'running' and acknowledge_by is not null;
+drop index if exists dispatch.ix_device_jobs_unfinished;
+drop index if exists dispatch.ix_device_jobs_claims;
+drop index if exists dispatch.ix_device_jobs_retries;
+drop index if exists dispatch.ix_device_jobs_acknowledgements;
+create index if not exists ix_device_jobs_next_attempts on dispatch.device_jobs (next_attempt_at) where next_attempt_at is not null;
+create index if not exists ix_device_jobs_acknowledge_by on dispatch.device_jobs (acknowledge_by) where acknowledge_by is not null;
 
 -- Live counts by status (docs/architecture.md, "Counting a running job"): every statement that inserts, updates or
 -- deletes device jobs appends, in its own transaction, how many of each job's device jobs entered (+) or left (-) each
@@ -92,5 +100,26 @@ begin
         delete from dispatch.device_job_status_changes;
         insert into dispatch.device_job_status_changes (job_id, status, change)
         select job_id, status, count(*) from dispatch.device_jobs group by job_id, status;
+    end if;
+end $$;
+
+-- Where to look for claims that may have expired: one row per claim (the device jobs one statement claimed together), due
+-- when the claim's lease ends. The ledger's own claimed_until decides; a due lease whose device jobs are renewed is moved
+-- to their new end, and one whose device jobs all ended is removed (DeviceJobLedger.ExpiredClaimsAsync).
+create table if not exists dispatch.claim_leases (
+    id          bigint generated always as identity primary key,
+    job_id      text collate "C" not null,
+    device_ids  text[] collate "C" not null,
+    check_at    timestamptz not null
+);
+create index if not exists ix_claim_leases_check_at on dispatch.claim_leases (check_at);
+-- A ledger from before the leases: its running claims get a lease for each job. Every claim made with leases has one
+-- until its device jobs end, so where leases exist this adds nothing.
+do $$
+begin
+    if not exists (select 1 from dispatch.claim_leases) then
+        insert into dispatch.claim_leases (job_id, device_ids, check_at)
+        select job_id, array_agg(device_id), min(claimed_until) from dispatch.device_jobs
+         where status = 'running' and claimed_until is not null group by job_id;
     end if;
 end $$;

@@ -46,6 +46,9 @@ drop index if exists dispatch.ix_device_jobs_retries;
 drop index if exists dispatch.ix_device_jobs_acknowledgements;
 create index if not exists ix_device_jobs_next_attempts on dispatch.device_jobs (next_attempt_at) where next_attempt_at is not null;
 create index if not exists ix_device_jobs_acknowledge_by on dispatch.device_jobs (acknowledge_by) where acknowledge_by is not null;
+-- Every report of a device's properties asks whether a device job of it awaits an acknowledgement: almost always none.
+-- This index holds only those that do, so the answer is a look into a nearly empty index, not into each device's rows.
+create index if not exists ix_device_jobs_awaiting_devices on dispatch.device_jobs (device_id) where acknowledge_by is not null;
 
 -- Live counts by status (docs/architecture.md, "Counting a running job"): every statement that inserts, updates or
 -- deletes device jobs appends, in its own transaction, how many of each job's device jobs entered (+) or left (-) each

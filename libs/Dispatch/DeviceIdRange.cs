@@ -1,4 +1,5 @@
 using System.Text;
+using Npgsql;
 
 namespace IotHubJobs.Dispatch;
 
@@ -23,5 +24,15 @@ public readonly record struct DeviceIdRange(string Lowest, string Highest)
             if (highest is null || bytes.AsSpan().SequenceCompareTo(highestBytes) > 0) (highest, highestBytes) = (deviceId, bytes);
         }
         return lowest is null ? new DeviceIdRange("\u0001", "") : new DeviceIdRange(lowest, highest!);
+    }
+
+    /// <summary>The two bounds, lowest first, as a statement's next two parameters.</summary>
+    public object[] Values => [Lowest, Highest];
+
+    /// <summary>Adds the two bounds, lowest first, as the command's next two parameters.</summary>
+    public void AddTo(NpgsqlCommand cmd)
+    {
+        cmd.Parameters.AddWithValue(Lowest);
+        cmd.Parameters.AddWithValue(Highest);
     }
 }

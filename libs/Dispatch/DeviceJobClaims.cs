@@ -44,14 +44,12 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
                 select $1, array_agg(device_id), $5 from claimed having count(*) > 0)
             select device_id, attempts from claimed
             """, conn, tx);
-        var range = DeviceIdRange.Of(deviceIds);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         cmd.Parameters.AddWithValue(now.UtcDateTime);
         cmd.Parameters.AddWithValue(claimedBy);
         cmd.Parameters.AddWithValue(until.UtcDateTime);
-        cmd.Parameters.AddWithValue(range.Lowest);
-        cmd.Parameters.AddWithValue(range.Highest);
+        DeviceIdRange.Of(deviceIds).AddTo(cmd);
         var claimed = new List<string>(deviceIds.Count);
         var attempts = new Dictionary<string, int>(deviceIds.Count, StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -76,15 +74,13 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
             update dispatch.device_jobs set acknowledge_by = $4, claimed_until = $5, last_updated_utc = $6
              where job_id = $1 and device_id = any($2) and device_id between $7 and $8 and status = 'running' and claimed_by = $3
             """);
-        var range = DeviceIdRange.Of(deviceIds);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         cmd.Parameters.AddWithValue(claimedBy);
         cmd.Parameters.AddWithValue(until.UtcDateTime);
         cmd.Parameters.AddWithValue((until + AcknowledgementMargin).UtcDateTime);
         cmd.Parameters.AddWithValue(clock.GetUtcNow().UtcDateTime);
-        cmd.Parameters.AddWithValue(range.Lowest);
-        cmd.Parameters.AddWithValue(range.Highest);
+        DeviceIdRange.Of(deviceIds).AddTo(cmd);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -101,13 +97,11 @@ public sealed class DeviceJobClaims(NpgsqlDataSource dataSource, TimeProvider cl
              where job_id = $1 and device_id = any($2) and device_id between $5 and $6 and status = 'running' and claimed_by = $3
             returning device_id
             """);
-        var range = DeviceIdRange.Of(deviceIds);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         cmd.Parameters.AddWithValue(claimedBy);
         cmd.Parameters.AddWithValue(until.UtcDateTime);
-        cmd.Parameters.AddWithValue(range.Lowest);
-        cmd.Parameters.AddWithValue(range.Highest);
+        DeviceIdRange.Of(deviceIds).AddTo(cmd);
         var renewed = new List<string>(deviceIds.Count);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) renewed.Add(reader.GetString(0));

@@ -136,7 +136,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
             results.Select(Outcome).ToArray(),
             results.Select(Error).ToArray(),
             jobId,
-            .. Bounds(results.Select(r => r.DeviceId)),
+            .. DeviceIdRange.Of(results.Select(r => r.DeviceId)).Values,
         ]);
 
     /// <summary>
@@ -159,7 +159,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
             retries.Select(r => r.NextAttemptAt.ToUniversalTime()).ToArray(),
             retries.Select(r => r.ErrorJson).ToArray(),
             jobId,
-            .. Bounds(retries.Select(r => r.DeviceId)),
+            .. DeviceIdRange.Of(retries.Select(r => r.DeviceId)).Values,
         ]);
 
     /// <summary>
@@ -172,7 +172,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
             "select device_id, attempts from dispatch.device_jobs where job_id = $1 and device_id = any($2) and device_id between $3 and $4 and status = 'running'");
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
-        AddBounds(cmd, deviceIds);
+        DeviceIdRange.Of(deviceIds).AddTo(cmd);
         var running = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) running[reader.GetString(0)] = reader.GetInt32(1);
@@ -363,6 +363,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     {
         var ended = leases.Where(l => l is { Overdue: false, NextCheck: null }).Select(l => l.Key.Id).ToArray();
         var renewed = leases.Where(l => l is { Overdue: false, NextCheck: not null }).ToArray();
+        if (ended.Length == 0 && renewed.Length == 0) return;
         await using var settle = new NpgsqlBatch(conn)
         {
             BatchCommands =
@@ -463,27 +464,14 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
             """);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
-        AddBounds(cmd, deviceIds);
+        DeviceIdRange.Of(deviceIds).AddTo(cmd);
         var unfinished = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) unfinished[reader.GetString(0)] = reader.GetString(1);
         return unfinished;
     }
 
-    private static object[] Bounds(IEnumerable<string> deviceIds)
-    {
-        var range = DeviceIdRange.Of(deviceIds);
-        return [range.Lowest, range.Highest];
-    }
-
-    private static void AddBounds(NpgsqlCommand cmd, IEnumerable<string> deviceIds)
-    {
-        var range = DeviceIdRange.Of(deviceIds);
-        cmd.Parameters.AddWithValue(range.Lowest);
-        cmd.Parameters.AddWithValue(range.Highest);
-    }
-
-        private static string? Outcome(DeviceJobResult r) => new JsonObject
+    private static string? Outcome(DeviceJobResult r) => new JsonObject
     {
         ["deviceMethodResponse"] = r.MethodStatus is { } status
             ? new JsonObject { ["status"] = status, ["payload"] = r.MethodPayloadJson is null ? null : JsonNode.Parse(r.MethodPayloadJson) }

@@ -207,12 +207,19 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     /// <summary>A running device job, with the attempt it is and when it started.</summary>
     public sealed record RunningDeviceJob(string JobId, string DeviceId, int Attempt, DateTimeOffset StartedAt);
 
-    /// <summary>The device jobs of these devices that wait for the device to acknowledge a twin job's desired values.</summary>
+    /// <summary>
+    /// The device jobs of these devices that wait for the device to acknowledge a twin job's desired values. Asked with
+    /// every report of a device's properties, and almost always none wait: the first condition looks once into the index
+    /// of the waiting ones (ordered and limited, so the planner takes that index whatever its statistics say) and, when it
+    /// is empty, the devices' rows are not looked up at all.
+    /// </summary>
     public async Task<List<RunningDeviceJob>> AwaitingAcknowledgementAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
             select job_id, device_id, attempts, coalesce(start_utc, last_updated_utc) from dispatch.device_jobs
-             where device_id = any($1) and status = 'running' and acknowledge_by is not null
+             where (select a.acknowledge_by from dispatch.device_jobs a where a.acknowledge_by is not null
+                     order by a.acknowledge_by limit 1) is not null
+               and device_id = any($1) and status = 'running' and acknowledge_by is not null
             """);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         return await ReadRunningAsync(cmd, ct);

@@ -109,18 +109,18 @@ end $$;
 -- Where to look for claims that may have expired: one row per claim (the device jobs one statement claimed together), due
 -- when the claim's lease ends. The ledger's own claimed_until decides; a due lease whose device jobs are renewed is moved
 -- to their new end, and one whose device jobs all ended is removed (DeviceJobLedger.ExpiredClaimsAsync).
-create table if not exists dispatch.claim_leases (
-    id          bigint generated always as identity primary key,
-    job_id      text collate "C" not null,
-    device_ids  text[] collate "C" not null,
-    check_at    timestamptz not null
-);
-create index if not exists ix_claim_leases_check_at on dispatch.claim_leases (check_at);
--- A ledger from before the leases: its running claims get a lease for each job. Every claim made with leases has one
--- until its device jobs end, so where leases exist this adds nothing.
+-- Created once, with a lease for each job's running claims when the ledger is older than the leases (the only time this
+-- reads the whole ledger); from then on every claim writes its own lease.
 do $$
 begin
-    if not exists (select 1 from dispatch.claim_leases) then
+    if to_regclass('dispatch.claim_leases') is null then
+        create table dispatch.claim_leases (
+            id          bigint generated always as identity primary key,
+            job_id      text collate "C" not null,
+            device_ids  text[] collate "C" not null,
+            check_at    timestamptz not null
+        );
+        create index ix_claim_leases_check_at on dispatch.claim_leases (check_at);
         insert into dispatch.claim_leases (job_id, device_ids, check_at)
         select job_id, array_agg(device_id), min(claimed_until) from dispatch.device_jobs
          where status = 'running' and claimed_until is not null group by job_id;

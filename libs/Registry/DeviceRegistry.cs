@@ -90,9 +90,9 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     /// <summary>
     /// Analyzes the registry when more of it changed since its last analysis than PostgreSQL's autovacuum waits for (a
     /// tenth of its rows, and at least <see cref="StaleAfterChanges"/>); returns whether it did. Called before a job pages
-    /// its targets: a fleet imported a minute ago has no statistics yet, and without them the planner reads every matching
-    /// twin through the twin index and sorts them for each page of <see cref="TargetsAsync"/> instead of walking device
-    /// ids in order (docs/benchmarks.md, "Fresh statistics before a fan-out").
+    /// its targets: a fleet imported a minute ago has no statistics yet. <see cref="TargetsAsync"/> walks device ids
+    /// without them; the statistics serve its pages that ask the twin index, where a condition matches sparsely
+    /// (docs/benchmarks.md, "Fresh statistics before a fan-out" and "Paging targets whatever the twins' size").
     /// </summary>
     public static async Task<bool> AnalyzeWhenStaleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
@@ -131,11 +131,11 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     {
         const int ownParameters = 3;
         var where = Query.SqlCompiler.CompileCondition(condition, DeviceQuerySource.Source, ownParameters + 1);
-        // The subquery's limit keeps the condition above the walk: PostgreSQL does not push a filter below a limit.
+        // The subquery's limit keeps the condition above the walk (PostgreSQL does not push a filter below a limit); it
+        // selects every column, whichever the compiled condition names, and PostgreSQL drops those unused.
         var walked = await ReadTargetsAsync(conn, tx, $"""
             select device_id
-              from (select device_id, created_at, twin from registry.devices
-                     where device_id > $1 order by device_id limit $3::int * {WalkedPerTarget}) d
+              from (select * from registry.devices where device_id > $1 order by device_id limit $3::int * {WalkedPerTarget}) d
              where created_at <= $2 and ({where.WhereSql})
              order by device_id limit $3
             """, where, after, createdBy, limit, ct);
@@ -148,7 +148,7 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     }
 
     /// <summary>A page that walks finds its targets among this many devices per target it may return.</summary>
-    public const int WalkedPerTarget = 10;
+    private const int WalkedPerTarget = 10;
 
     private static async Task<List<string>> ReadTargetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, Query.SqlFragment where,
         string after, DateTimeOffset createdBy, int limit, CancellationToken ct)

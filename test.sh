@@ -134,6 +134,18 @@ trx_failed_names() {
   grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$1" \
     | sed -n 's/.* testName="\([^"]*\)".*/\1/p'
 }
+# the failed tests of a .trx with the start of each one's message, for the same tail
+FAILED_MESSAGES=()
+trx_failed_messages() {
+  awk 'BEGIN { RS = "</UnitTestResult>" }
+    /<UnitTestResult [^>]*outcome="(Failed|Error|Timeout|Aborted)"/ {
+      name = $0; sub(/.*<UnitTestResult [^>]* testName="/, "", name); sub(/".*/, "", name)
+      message = ""
+      if (match($0, /<Message>[^<]*<\/Message>/)) message = substr($0, RSTART + 9, RLENGTH - 19)
+      gsub(/[ \t\r\n]+/, " ", message)
+      print name ": " substr(message, 1, 600)
+    }' "$1"
+}
 
 mapfile -t PROJECTS < <(find tests -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/node_modules/*' | sort)
 [ "${#PROJECTS[@]}" -gt 0 ] || log "warning: no *.Tests.csproj under tests/"
@@ -159,6 +171,7 @@ for proj in "${PROJECTS[@]}"; do
     if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; log "$name: dotnet test failed without a failed test: counted as 1 failure"; fi
     PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
     mapfile -t -O "${#FAILED_TESTS[@]}" FAILED_TESTS < <(trx_failed_names "$trx")
+    mapfile -t -O "${#FAILED_MESSAGES[@]}" FAILED_MESSAGES < <(trx_failed_messages "$trx")
   else
     log "$name: no test results (crashed or did not build): counted as 1 failure"
     FAILED=$((FAILED + 1))
@@ -208,6 +221,8 @@ if [ "${#DOTNET_TEST_ARGS[@]}" = 0 ] || [ "${IOTHUB_BENCH_SMOKE:-}" = 1 ]; then
       PASSED=$((PASSED + 1))
     else
       FAILED=$((FAILED + 1)); FAILED_TESTS+=("bench smoke ($job)")
+      log "bench smoke ($job) failed; the end of $RESULTS_DIR/bench-$job.log:"
+      tail -n 25 "$RESULTS_DIR/bench-$job.log" | sed 's/^/    /' >&2
     fi
   done
 fi
@@ -216,6 +231,11 @@ if [ -s "$IOTHUB_RECOVERY_REPORT" ]; then
   log "measured recovery times (fault specs; figures, not assertions):"
   sed 's/^/    /' "$IOTHUB_RECOVERY_REPORT" >&2
 fi
+if [ "${#FAILED_MESSAGES[@]}" -gt 0 ]; then
+  log "what the failed .NET tests said (the start of each message):"
+  printf '    %s\n' "${FAILED_MESSAGES[@]}" >&2
+fi
+log "disk space left: $(df -h --output=avail "$REPO" | tail -n 1 | tr -d ' ')"
 if [ "${#FAILED_TESTS[@]}" -gt 0 ]; then
   log "failed tests:"
   printf '    %s\n' "${FAILED_TESTS[@]}" >&2

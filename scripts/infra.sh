@@ -214,9 +214,13 @@ EOF
 
 # The settings every PostgreSQL server here starts with, the primary's and the standby's alike. Shared buffers: 256 MB
 # unless IOTHUB_PG_SHARED_BUFFERS says otherwise (docs/scaling.md, "PostgreSQL memory"). WAL: full-page images
-# compressed, and checkpoints at most every 4 GB of it (docs/scaling.md, "PostgreSQL's WAL").
+# compressed, and checkpoints at most every 4 GB of it (docs/scaling.md, "PostgreSQL's WAL") -- except on throw-away
+# test servers (IOTHUB_PG_FAST=1), which keep PostgreSQL's 1 GB: each keeps up to that much WAL on disk, a test run
+# starts several, and a CI machine's disk may be small.
 pg_server_options() {
-  printf '%s' "-c port=$IOTHUB_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET_DIR -c max_connections=${IOTHUB_PG_MAX_CONNECTIONS:-400} -c shared_buffers=${IOTHUB_PG_SHARED_BUFFERS:-256MB} -c wal_compression=lz4 -c max_wal_size=4GB"
+  local max_wal=4GB
+  if [ "${IOTHUB_PG_FAST:-0}" = 1 ]; then max_wal=1GB; fi
+  printf '%s' "-c port=$IOTHUB_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET_DIR -c max_connections=${IOTHUB_PG_MAX_CONNECTIONS:-400} -c shared_buffers=${IOTHUB_PG_SHARED_BUFFERS:-256MB} -c wal_compression=lz4 -c max_wal_size=$max_wal"
 }
 
 start_postgres() {

@@ -89,10 +89,11 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Analyzes the registry when more of it changed since its last analysis than PostgreSQL's autovacuum waits for (a
-    /// tenth of its rows, and at least <see cref="StaleAfterChanges"/>); returns whether it did. Called before a job pages
-    /// its targets: a fleet imported a minute ago has no statistics yet. <see cref="TargetsAsync"/> walks device ids
-    /// without them; the statistics serve its pages that ask the twin index, where a condition matches sparsely
-    /// (docs/benchmarks.md, "Fresh statistics before a fan-out" and "Paging targets whatever the twins' size").
+    /// tenth of its rows, and at least <see cref="StaleAfterChanges"/>); returns whether it did. <see cref="TargetsAsync"/>
+    /// calls it before a page asks the twin index, where a condition matches sparsely: a fleet imported a minute ago has
+    /// no statistics yet, and the planner needs them to choose between the index and the device ids' order. Pages that
+    /// walk need none, so a job whose condition matches densely never waits for an analysis (docs/benchmarks.md, "Fresh
+    /// statistics before a fan-out", "Paging targets whatever the twins' size" and "An analysis only where the index is asked").
     /// </summary>
     public static async Task<bool> AnalyzeWhenStaleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
@@ -120,7 +121,8 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     /// <remarks>
     /// A page first walks the next <see cref="WalkedPerTarget"/> times <paramref name="limit"/> devices in device-id order
     /// and stops at <paramref name="limit"/> matches: where the condition matches densely, that reads about as many twins
-    /// as it returns, and a job's pages read each twin once. Only a page that finds fewer asks again through the twin index,
+    /// as it returns, and a job's pages read each twin once. A page that finds fewer is complete when the walk saw every
+    /// device left; otherwise it asks again through the twin index (with fresh statistics, <see cref="AnalyzeWhenStaleAsync"/>),
     /// which finds a few matches among many devices at once but reads every match after the cursor for each page. Left to
     /// the planner, that choice rests on the registry's statistics, and PostgreSQL keeps none of twins over 1 KB: a job
     /// over 100,000 such twins read every remaining match for each of its 100 pages (docs/benchmarks.md, "Paging targets
@@ -139,7 +141,8 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
              where created_at <= $2 and ({where.WhereSql})
              order by device_id limit $3
             """, where, after, createdBy, limit, ct);
-        if (walked.Count == limit) return walked;
+        if (walked.Count == limit || !await DevicesBeyondAsync(conn, tx, after, limit * WalkedPerTarget, ct)) return walked;
+        await AnalyzeWhenStaleAsync(conn, tx, ct);
         return await ReadTargetsAsync(conn, tx, $"""
             select device_id from registry.devices
              where device_id > $1 and created_at <= $2 and ({where.WhereSql})
@@ -149,6 +152,17 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
 
     /// <summary>A page that walks finds its targets among this many devices per target it may return.</summary>
     private const int WalkedPerTarget = 10;
+
+    /// <summary>Whether more than <paramref name="count"/> devices follow <paramref name="after"/>: those a walk did not see.</summary>
+    private static async Task<bool> DevicesBeyondAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string after, int count, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select exists (select 1 from registry.devices where device_id > $1 order by device_id offset $2 limit 1)
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(after);
+        cmd.Parameters.AddWithValue(count);
+        return await cmd.ExecuteScalarAsync(ct) is true;
+    }
 
     private static async Task<List<string>> ReadTargetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, Query.SqlFragment where,
         string after, DateTimeOffset createdBy, int limit, CancellationToken ct)

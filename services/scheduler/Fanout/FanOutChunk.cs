@@ -69,8 +69,6 @@ public sealed class FanOutChunk(NpgsqlDataSource dataSource, IBus bus, CommandPu
         try
         {
             var condition = QueryParser.ParseCondition(picked.Job.QueryCondition, DeviceQuerySource.Source);
-            if (picked.Dispatched == 0 && await DeviceRegistry.AnalyzeWhenStaleAsync(conn, tx, ct))
-                logger.LogInformation("Analyzed the registry before paging the targets of job {JobId}: its statistics were stale", picked.JobId);
             chunk = await DeviceRegistry.TargetsAsync(conn, tx, condition, picked.Cursor, picked.StartedAt, ChunkSize, ct);
             await DeviceJobLedger.RecordPendingAsync(conn, tx, picked.JobId, picked.Job.Type, chunk, now, ct);
         }

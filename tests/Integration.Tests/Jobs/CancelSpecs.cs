@@ -38,7 +38,7 @@ public sealed class CancelSpecs(SystemUnderTest system)
 
             var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
             Assert.Equal("cancelled", (string?)cancelled["status"]);
-            await ScheduleRowWaits.UntilSomeoneWaitsAsync(system);
+            await ScheduleRowWaits.UntilSomeoneWaitsAsync(system, jobId);
             // The start time passes while the scheduler's cancel waits for the row; the starters pass the held row by.
             await Ledger.EventuallyAsync(async () => (await Ledger.ScheduleAsync(system, jobId))!.Due, within: lead + TimeSpan.FromMinutes(1));
         }
@@ -65,7 +65,7 @@ public sealed class CancelSpecs(SystemUnderTest system)
                 && first.All(r => r.Status != "pending"));
             var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
             Assert.Equal("cancelled", (string?)cancelled["status"]);
-            await ScheduleRowWaits.UntilSomeoneWaitsAsync(system);
+            await ScheduleRowWaits.UntilSomeoneWaitsAsync(system, jobId);
         }
         // Released, the second chunk commits its pending device jobs and the waiting cancel takes the schedule row at once:
         // it cancels what no holder has claimed yet, and the third chunk is never dispatched.

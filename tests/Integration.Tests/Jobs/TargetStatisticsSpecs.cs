@@ -5,15 +5,16 @@ using Npgsql;
 namespace Integration.Tests.Jobs;
 
 /// <summary>
-/// Before a job's first page of targets, the scheduler has the registry analyzed when its statistics are stale
+/// Before a page of a job's targets asks the twin index, the registry is analyzed when its statistics are stale
 /// (libs/Registry/DeviceRegistry.cs, <c>AnalyzeWhenStaleAsync</c>): a fleet imported just before had none, and without
-/// them every page read and sorted all matching twins. On a scratch database whose registry only this spec analyzes.
+/// them every page read and sorted all matching twins. When that happens is TargetPagingSpecs' part; this spec proves
+/// what stale means. On a scratch database whose registry only this spec analyzes.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class TargetStatisticsSpecs(SystemUnderTest system)
 {
     [Fact]
-    public async Task A_registry_changed_by_a_tenth_since_its_statistics_is_analyzed_before_a_job_pages_it_and_a_fresh_one_is_not()
+    public async Task A_registry_changed_by_a_tenth_since_its_statistics_is_analyzed_and_a_fresh_one_is_not()
     {
         await using var database = NpgsqlDataSource.Create(await SystemUnderTest.CreateDatabaseAsync(system.DatabaseConnectionString, "iothub_stats_"));
         await ExecuteAsync(database, await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "libs/Registry/Database/registry.sql")));

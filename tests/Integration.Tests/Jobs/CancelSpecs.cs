@@ -55,20 +55,34 @@ public sealed class CancelSpecs(SystemUnderTest system)
     public async Task Cancelling_a_running_job_cancels_undispatched_devices_lets_in_flight_ones_finish_and_keeps_statistics_exact()
     {
         // Three chunks of 1,000 devices: the first dispatched, the second held at a barrier until the cancel waits behind it.
-        var devices = await Fleet.CreateAsync(system.Hub, $"cr-{_run}", 3000, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 2000 } });
+        var devices = (await Fleet.CreateAsync(system.Hub, $"cr-{_run}", 3000, new JsonObject { ["run"] = _run, ["sim"] = new JsonObject { ["latencyMs"] = 2000 } }))
+            .Order(StringComparer.Ordinal).ToList();
+        var (first, second) = (devices.Take(1000).ToHashSet(), devices.Skip(1000).Take(1000).ToHashSet());
         var jobId = $"cr-{_run}";
-        await using (await FanOutBarrier.HoldAsync(system.Database, jobId, devices.Order(StringComparer.Ordinal).ElementAt(1500)))
+        RoutingBarrier? routing = null;
+        try
         {
-            (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
-            // The first chunk dispatched and every one of its devices claimed by the device layer: those run to the end.
-            await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values is { Count: 1000 } first
-                && first.All(r => r.Status != "pending"));
-            var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
-            Assert.Equal("cancelled", (string?)cancelled["status"]);
-            await ScheduleRowWaits.UntilSomeoneWaitsAsync(system, jobId);
+            await using (await FanOutBarrier.HoldAsync(system.Database, jobId, devices[1500]))
+            {
+                (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'"))).EnsureStatus(HttpStatusCode.OK);
+                // The first chunk dispatched and every one of its devices claimed by the device layer: those run to the end.
+                await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values is { Count: 1000 } rows
+                    && rows.All(r => r.Status != "pending"));
+                // From here no command reaches a device layer, so none can claim a device job before the cancel has run.
+                routing = await RoutingBarrier.HoldAsync(system.Database);
+                var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
+                Assert.Equal("cancelled", (string?)cancelled["status"]);
+                await ScheduleRowWaits.UntilSomeoneWaitsAsync(system, jobId);
+            }
+            // Released, the second chunk commits its pending device jobs and the waiting cancel takes the schedule row at once:
+            // it cancels every device job no holder has claimed (the whole second chunk, whose commands wait for routing), and
+            // the third chunk is never dispatched.
+            await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "canceled") == 1000);
         }
-        // Released, the second chunk commits its pending device jobs and the waiting cancel takes the schedule row at once:
-        // it cancels what no holder has claimed yet, and the third chunk is never dispatched.
+        finally
+        {
+            if (routing is not null) await routing.DisposeAsync();
+        }
 
         var job = await Fleet.WaitUntilFinishedAsync(system.Hub, jobId);
         Assert.Equal("cancelled", (string?)job["status"]);
@@ -76,13 +90,14 @@ public sealed class CancelSpecs(SystemUnderTest system)
         var executions = await Ledger.ExecutionsAsync(system, jobId);
         var stats = job["deviceJobStatistics"]!;
         Assert.Equal(2000, rows.Count);
+        Assert.All(first, d => Assert.Equal("completed", rows[d].Status));
+        Assert.All(second, d => Assert.Equal("canceled", rows[d].Status));
         Assert.Equal(rows.Count, (int)stats["deviceCount"]!);
-        Assert.Equal(rows.Values.Count(r => r.Status == "completed"), (int)stats["succeededCount"]!);
-        Assert.Equal(rows.Values.Count(r => r.Status is "failed" or "canceled"), (int)stats["failedCount"]!);
-        Assert.Contains(rows.Values, r => r.Status == "canceled");
-        Assert.Contains(rows.Values, r => r.Status == "completed");
-        Assert.All(rows.Values.Where(r => r.Status == "canceled"), r => Assert.False(executions.ContainsKey(r.DeviceId)));
-        Assert.All(rows.Values.Where(r => r.Status == "completed"), r => Assert.Equal(1, executions[r.DeviceId]));
+        Assert.Equal(1000, (int)stats["succeededCount"]!);
+        Assert.Equal(1000, (int)stats["failedCount"]!);
+        // The second chunk's commands reached device-sim after the cancel: it found nothing left to claim, and called no one.
+        Assert.All(second, d => Assert.False(executions.ContainsKey(d)));
+        Assert.All(first, d => Assert.Equal(1, executions[d]));
     }
 
     [Fact]

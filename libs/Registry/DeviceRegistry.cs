@@ -4,9 +4,11 @@ using Npgsql;
 namespace IotHubJobs.Registry;
 
 /// <summary>
-/// The owner of <c>registry.devices</c> (Database/registry.sql): device identities and twins. Batch twin updates are
-/// in <see cref="TwinStore"/>, what the query language reads is <see cref="DeviceQuerySource"/>. Every value travels
-/// as a parameter.
+/// The owner of <c>registry.devices</c> and <c>registry.identities</c> (Database/registry.sql): device twins and
+/// identities, a device's two rows always written and deleted together, in one statement that takes the twin's row
+/// first (as <see cref="DeviceConnections"/> does). Batch twin updates are in
+/// <see cref="TwinStore"/>, what the query language reads is <see cref="DeviceQuerySource"/>. Every value travels as a
+/// parameter.
 /// </summary>
 public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
 {
@@ -14,7 +16,11 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
 
     public async Task<Device?> FindAsync(string deviceId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("select identity::text, twin::text from registry.devices where device_id = $1");
+        await using var cmd = dataSource.CreateCommand("""
+            select i.identity::text, d.twin::text
+              from registry.devices d join registry.identities i on i.device_id = d.device_id
+             where d.device_id = $1
+            """);
         cmd.Parameters.AddWithValue(deviceId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
@@ -26,9 +32,11 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand("""
             with input as (select * from unnest($1::text[], $2::text[], $3::text[]) as i(device_id, identity, twin)),
-                 inserted as (insert into registry.devices (device_id, identity, twin, created_at)
-                              select device_id, identity::jsonb, twin::jsonb, $4 from input
-                              on conflict (device_id) do nothing returning device_id)
+                 inserted as (insert into registry.devices (device_id, twin, created_at)
+                              select device_id, twin::jsonb, $4 from input
+                              on conflict (device_id) do nothing returning device_id),
+                 identities as (insert into registry.identities (device_id, identity)
+                                select input.device_id, input.identity::jsonb from input join inserted using (device_id))
             select device_id from input except select device_id from inserted
             """);
         cmd.Parameters.AddWithValue(devices.Select(d => d.DeviceId).ToArray());
@@ -43,7 +51,10 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
 
     public async Task ReplaceAsync(Device device, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("update registry.devices set identity = $2::jsonb, twin = $3::jsonb where device_id = $1");
+        await using var cmd = dataSource.CreateCommand("""
+            with replaced as (update registry.devices set twin = $3::jsonb where device_id = $1 returning device_id)
+            update registry.identities i set identity = $2::jsonb from replaced where i.device_id = replaced.device_id
+            """);
         cmd.Parameters.AddWithValue(device.DeviceId);
         cmd.Parameters.AddWithValue(device.Identity.ToJsonString());
         cmd.Parameters.AddWithValue(device.Twin.ToJsonString());
@@ -53,7 +64,10 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     /// <summary>Deletes devices; returns the ids that were found and removed.</summary>
     public async Task<HashSet<string>> DeleteAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("delete from registry.devices where device_id = any($1) returning device_id");
+        await using var cmd = dataSource.CreateCommand("""
+            with twins as (delete from registry.devices where device_id = any($1) returning device_id)
+            delete from registry.identities i using twins where i.device_id = twins.device_id returning i.device_id
+            """);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         var deleted = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);

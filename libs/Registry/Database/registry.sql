@@ -1,10 +1,27 @@
--- Device identities and twins. Owned by libs/Registry (DeviceRegistry, TwinStore, DeviceQuerySource): no other
--- component has SQL on this table. Idempotent: every service that uses the registry runs it at start-up.
+-- Device twins and identities. Owned by libs/Registry (DeviceRegistry, TwinStore, DeviceQuerySource, DeviceConnections):
+-- no other component has SQL on these tables. Idempotent: every service that uses the registry runs it at start-up.
 create schema if not exists registry;
 create table if not exists registry.devices (
     device_id   text collate "C" primary key,
     twin        jsonb not null,
-    identity    jsonb not null,
     created_at  timestamptz not null
 );
 create index if not exists ix_devices_twin on registry.devices using gin (twin jsonb_path_ops);
+
+-- A device's identity (status, keys, connection state) in a row of its own: a twin is written far more often (every job's
+-- patch, every reported property), and in the twin's row the identity was copied with each write (docs/architecture.md,
+-- "Who owns which table"). DeviceRegistry writes and deletes a device's two rows in one statement.
+-- Created once; a registry from before, whose identities were a column of registry.devices, has them moved here then.
+do $$
+begin
+    if to_regclass('registry.identities') is null then
+        create table registry.identities (
+            device_id   text collate "C" primary key,
+            identity    jsonb not null
+        );
+        if exists (select 1 from pg_attribute where attrelid = 'registry.devices'::regclass and attname = 'identity' and not attisdropped) then
+            insert into registry.identities (device_id, identity) select device_id, identity from registry.devices;
+            alter table registry.devices drop column identity;
+        end if;
+    end if;
+end $$;

@@ -117,14 +117,14 @@ public sealed class TargetPagingSpecs(SystemUnderTest system)
     {
         await using var conn = await database.OpenConnectionAsync();
         await using (var insert = new NpgsqlCommand("""
-            insert into registry.devices (device_id, twin, identity, created_at)
+            insert into registry.devices (device_id, twin, created_at)
             select $1 || lpad(i::text, 5, '0'),
                    jsonb_build_object('tags', jsonb_build_object(
                        'fleet', 'all',
                        'region', case when i < $4 / 2 then 'north' else 'south' end,
                        'rare', case when i % 50 = 0 then 'yes' else 'no' end,
                        'notes', repeat('x', 1200))),
-                   '{}', $3
+                   $3
               from generate_series($2, $2 + $4 - 1) i
             """, conn))
         {

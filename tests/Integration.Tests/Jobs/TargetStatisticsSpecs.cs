@@ -52,8 +52,8 @@ public sealed class TargetStatisticsSpecs(SystemUnderTest system)
     {
         await using var conn = await database.OpenConnectionAsync();
         await using (var insert = new NpgsqlCommand("""
-            insert into registry.devices (device_id, twin, identity, created_at)
-            select 'device-' || lpad(i::text, 6, '0'), '{"tags":{}}', '{}', now() from generate_series($1, $1 + $2 - 1) i
+            insert into registry.devices (device_id, twin, created_at)
+            select 'device-' || lpad(i::text, 6, '0'), '{"tags":{}}', now() from generate_series($1, $1 + $2 - 1) i
             """, conn))
         {
             insert.Parameters.AddWithValue(from);

@@ -3,10 +3,10 @@ using Npgsql;
 namespace Integration.Tests.Queries;
 
 /// <summary>
-/// Row counts and md5 of the ordered content of the tables an injection or a bad request would change (registry, ledger,
+/// Row counts and md5 of the ordered content of the tables an injection or a bad request would change (registry's twins and identities, ledger,
 /// job documents and events, schedules, device calls and executions), plus the list of tables in the database. <paramref name="ExcludePrefix"/> leaves out rows whose id starts with it (what the corpus itself creates as data).
 /// </summary>
-public sealed record DatabaseSnapshot(string Devices, string DeviceJobs, string JobDocuments, string JobEvents, string Schedules,
+public sealed record DatabaseSnapshot(string Devices, string Identities, string DeviceJobs, string JobDocuments, string JobEvents, string Schedules,
     string DeviceCalls, string Executions, string Tables)
 {
     public const string JobDocumentTable = "jobs.mt_doc_jobstatus";
@@ -17,6 +17,7 @@ public sealed record DatabaseSnapshot(string Devices, string DeviceJobs, string 
         // The LIKE pattern is a parameter; starts_with avoids treating '_' or '%' in the prefix as wildcards.
         return new DatabaseSnapshot(
             await ContentAsync(database, "registry.devices t where not starts_with(t.device_id, $1)", "t.device_id", excludePrefix),
+            await ContentAsync(database, "registry.identities t where not starts_with(t.device_id, $1)", "t.device_id", excludePrefix),
             await ContentAsync(database, "dispatch.device_jobs t where not starts_with(t.job_id, $1) and not starts_with(t.device_id, $1)", "t.job_id, t.device_id", excludePrefix),
             await ContentAsync(database, $"{JobDocumentTable} t where not starts_with(t.id, $1)", "t.id", excludePrefix),
             await ContentAsync(database, $"{JobEventTable} t where not starts_with(t.stream_id, $1)", "t.seq_id", excludePrefix),

@@ -47,7 +47,7 @@ public static class FixtureFleetDatabase
         {
             var twin = JsonNode.Parse(text)!;
             await using var cmd = database.CreateCommand(
-                "insert into registry.devices (device_id, twin, identity, created_at) values ($1, $2::jsonb, '{}'::jsonb, now())");
+                "insert into registry.devices (device_id, twin, created_at) values ($1, $2::jsonb, now())");
             cmd.Parameters.AddWithValue((string)twin["deviceId"]!);
             cmd.Parameters.AddWithValue(text);
             await cmd.ExecuteNonQueryAsync();

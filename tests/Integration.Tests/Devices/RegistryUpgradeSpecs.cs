@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Integration.Tests.Infrastructure;
+using IotHubJobs.Registry;
+using Npgsql;
+
+namespace Integration.Tests.Devices;
+
+/// <summary>
+/// A registry from before identities had a table of their own (libs/Registry/Database/registry.sql): each device's
+/// identity was a column of its twin's row. The first start of a service moves them to <c>registry.identities</c>, and a
+/// later start changes nothing. On a scratch database of its own, with the old schema made by hand.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class RegistryUpgradeSpecs(SystemUnderTest system)
+{
+    [Fact]
+    public async Task A_registry_whose_identities_were_a_column_of_the_twins_keeps_every_device_once_they_move_to_their_own_table()
+    {
+        await using var database = NpgsqlDataSource.Create(await SystemUnderTest.CreateDatabaseAsync(system.DatabaseConnectionString, "iothub_upgrade_"));
+        await ExecuteAsync(database, """
+            create schema registry;
+            create table registry.devices (device_id text collate "C" primary key, twin jsonb not null, identity jsonb not null, created_at timestamptz not null);
+            insert into registry.devices (device_id, twin, identity, created_at)
+            select 'device-' || i, jsonb_build_object('deviceId', 'device-' || i, 'tags', jsonb_build_object('n', i)),
+                   jsonb_build_object('deviceId', 'device-' || i, 'status', 'enabled', 'generationId', 'g' || i), now()
+              from generate_series(1, 3) i;
+            """);
+        var schema = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "libs/Registry/Database/registry.sql"));
+
+        await ExecuteAsync(database, schema);
+        await ExecuteAsync(database, schema);
+
+        var registry = new DeviceRegistry(database);
+        foreach (var i in new[] { 1, 2, 3 })
+        {
+            var device = await registry.FindAsync($"device-{i}", CancellationToken.None);
+            Assert.NotNull(device);
+            Assert.Equal($"g{i}", (string?)device.Identity["generationId"]);
+            Assert.Equal(i, (int?)device.Twin["tags"]!["n"]);
+        }
+        Assert.Equal(3L, await ScalarAsync(database, "select count(*) from registry.identities"));
+        Assert.Equal(0L, await ScalarAsync(database, """
+            select count(*) from pg_attribute where attrelid = 'registry.devices'::regclass and attname = 'identity' and not attisdropped
+            """));
+    }
+
+    [Fact]
+    public async Task A_device_created_twice_keeps_its_first_identity_and_once_deleted_and_created_again_has_only_the_new_one()
+    {
+        await using var database = NpgsqlDataSource.Create(await SystemUnderTest.CreateDatabaseAsync(system.DatabaseConnectionString, "iothub_upgrade_"));
+        await ExecuteAsync(database, await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "libs/Registry/Database/registry.sql")));
+        var registry = new DeviceRegistry(database);
+        var now = DateTimeOffset.UtcNow;
+        DeviceRegistry.Device Device(string generation) =>
+            new("d1", new JsonObject { ["deviceId"] = "d1", ["generationId"] = generation }, new JsonObject { ["deviceId"] = "d1" });
+
+        Assert.Empty(await registry.CreateAsync([Device("first")], now, CancellationToken.None));
+        Assert.Equal(["d1"], await registry.CreateAsync([Device("second")], now, CancellationToken.None));
+        Assert.Equal("first", (string?)(await registry.FindAsync("d1", CancellationToken.None))!.Identity["generationId"]);
+        Assert.Equal(["d1"], await registry.DeleteAsync(["d1"], CancellationToken.None));
+        Assert.Equal(0L, await ScalarAsync(database, "select count(*) from registry.identities"));
+        Assert.Empty(await registry.CreateAsync([Device("third")], now, CancellationToken.None));
+
+        Assert.Equal("third", (string?)(await registry.FindAsync("d1", CancellationToken.None))!.Identity["generationId"]);
+        Assert.Equal(1L, await ScalarAsync(database, "select count(*) from registry.identities"));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource database, string sql)
+    {
+        await using var cmd = database.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql)
+    {
+        await using var cmd = database.CreateCommand(sql);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}

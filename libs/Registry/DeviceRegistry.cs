@@ -107,7 +107,7 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     /// calls it before a page asks the twin index, where a condition matches sparsely: a fleet imported a minute ago has
     /// no statistics yet, and the planner needs them to choose between the index and the device ids' order. Pages that
     /// walk need none, so a job whose condition matches densely never waits for an analysis (docs/benchmarks.md, "Fresh
-    /// statistics before a fan-out", "Paging targets whatever the twins' size" and "An analysis only where the index is asked").
+    /// statistics before a fan-out", "Paging targets whatever the twins' size" and "The first job after a start, and the second").
     /// </summary>
     public static async Task<bool> AnalyzeWhenStaleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {

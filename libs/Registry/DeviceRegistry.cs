@@ -6,9 +6,8 @@ namespace IotHubJobs.Registry;
 /// <summary>
 /// The owner of <c>registry.devices</c> and <c>registry.identities</c> (Database/registry.sql): device twins and
 /// identities, a device's two rows always written and deleted together, in one statement that takes the twin's row
-/// first (as <see cref="DeviceConnections"/> does). Batch twin updates are in
-/// <see cref="TwinStore"/>, what the query language reads is <see cref="DeviceQuerySource"/>. Every value travels as a
-/// parameter.
+/// first (as <see cref="DeviceConnections"/> does). Batch twin updates are in <see cref="TwinStore"/>, what the query
+/// language reads is <see cref="DeviceQuerySource"/>. Every value travels as a parameter.
 /// </summary>
 public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
 {

@@ -76,7 +76,7 @@ public sealed class DeviceConnections(NpgsqlDataSource dataSource)
                  where d.device_id = a.device_id and coalesce(d.twin->>'lastActivityTime', '') < a.at
                 returning d.device_id, a.at)
             update registry.identities i set identity = identity || jsonb_build_object('lastActivityTime', later.at)
-              from later where i.device_id = later.device_id
+              from later where i.device_id = later.device_id and coalesce(i.identity->>'lastActivityTime', '') < later.at
             """, conn, tx);
         cmd.Parameters.AddWithValue(lastActivity.Keys.ToArray());
         cmd.Parameters.AddWithValue(lastActivity.Values.Select(TwinTime.Format).ToArray());

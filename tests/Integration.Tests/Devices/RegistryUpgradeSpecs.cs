@@ -16,8 +16,8 @@ public sealed class RegistryUpgradeSpecs(SystemUnderTest system)
     [Fact]
     public async Task A_registry_whose_identities_were_a_column_of_the_twins_keeps_every_device_once_they_move_to_their_own_table()
     {
-        await using var database = NpgsqlDataSource.Create(await SystemUnderTest.CreateDatabaseAsync(system.DatabaseConnectionString, "iothub_upgrade_"));
-        await ExecuteAsync(database, """
+        await using var database = await ScratchRegistry.EmptyAsync(system, "iothub_upgrade_");
+        await ScratchRegistry.ExecuteAsync(database, """
             create schema registry;
             create table registry.devices (device_id text collate "C" primary key, twin jsonb not null, identity jsonb not null, created_at timestamptz not null);
             insert into registry.devices (device_id, twin, identity, created_at)
@@ -25,10 +25,10 @@ public sealed class RegistryUpgradeSpecs(SystemUnderTest system)
                    jsonb_build_object('deviceId', 'device-' || i, 'status', 'enabled', 'generationId', 'g' || i), now()
               from generate_series(1, 3) i;
             """);
-        var schema = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "libs/Registry/Database/registry.sql"));
+        var schema = await ScratchRegistry.SchemaAsync();
 
-        await ExecuteAsync(database, schema);
-        await ExecuteAsync(database, schema);
+        await ScratchRegistry.ExecuteAsync(database, schema);
+        await ScratchRegistry.ExecuteAsync(database, schema);
 
         var registry = new DeviceRegistry(database);
         foreach (var i in new[] { 1, 2, 3 })
@@ -47,8 +47,7 @@ public sealed class RegistryUpgradeSpecs(SystemUnderTest system)
     [Fact]
     public async Task A_device_created_twice_keeps_its_first_identity_and_once_deleted_and_created_again_has_only_the_new_one()
     {
-        await using var database = NpgsqlDataSource.Create(await SystemUnderTest.CreateDatabaseAsync(system.DatabaseConnectionString, "iothub_upgrade_"));
-        await ExecuteAsync(database, await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "libs/Registry/Database/registry.sql")));
+        await using var database = await ScratchRegistry.CreateAsync(system, "iothub_upgrade_");
         var registry = new DeviceRegistry(database);
         var now = DateTimeOffset.UtcNow;
         DeviceRegistry.Device Device(string generation) =>
@@ -63,12 +62,6 @@ public sealed class RegistryUpgradeSpecs(SystemUnderTest system)
 
         Assert.Equal("third", (string?)(await registry.FindAsync("d1", CancellationToken.None))!.Identity["generationId"]);
         Assert.Equal(1L, await ScalarAsync(database, "select count(*) from registry.identities"));
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource database, string sql)
-    {
-        await using var cmd = database.CreateCommand(sql);
-        await cmd.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql)

@@ -22,7 +22,7 @@ public sealed class TargetPagingSpecs(SystemUnderTest system)
     [Fact]
     public async Task A_condition_every_twin_matches_is_paged_in_device_order_without_reading_the_twin_index_for_each_page()
     {
-        await using var database = await ScratchRegistryAsync();
+        await using var database = await FleetRegistryAsync();
 
         var (paged, indexScans) = await PageAllAsync(database, "tags.fleet = 'all'");
 
@@ -34,13 +34,13 @@ public sealed class TargetPagingSpecs(SystemUnderTest system)
     [Fact]
     public async Task A_stale_registry_is_analyzed_before_a_page_asks_the_twin_index_and_never_for_pages_that_walk()
     {
-        await using var database = await ScratchRegistryAsync(analyzed: false);
+        await using var database = await FleetRegistryAsync(analyzed: false);
 
         await PageAllAsync(database, "tags.fleet = 'all'");
-        Assert.Null(await LastAnalyzedAsync(database));
+        Assert.Null(await ScratchRegistry.LastAnalyzedAsync(database));
 
         var (paged, indexScans) = await PageAllAsync(database, "tags.rare = 'yes'");
-        Assert.NotNull(await LastAnalyzedAsync(database));
+        Assert.NotNull(await ScratchRegistry.LastAnalyzedAsync(database));
         Assert.True(indexScans > 0);
         Assert.Equal(DeviceIds(Fleet).Where((_, i) => i % 50 == 0), paged);
     }
@@ -48,7 +48,7 @@ public sealed class TargetPagingSpecs(SystemUnderTest system)
     [Fact]
     public async Task A_condition_few_twins_match_is_paged_through_the_index_and_misses_none()
     {
-        await using var database = await ScratchRegistryAsync();
+        await using var database = await FleetRegistryAsync();
 
         var (paged, _) = await PageAllAsync(database, "tags.rare = 'yes'");
 
@@ -58,7 +58,7 @@ public sealed class TargetPagingSpecs(SystemUnderTest system)
     [Fact]
     public async Task A_condition_that_matches_one_range_of_ids_is_paged_exactly_and_devices_added_after_the_start_are_left_out()
     {
-        await using var database = await ScratchRegistryAsync();
+        await using var database = await FleetRegistryAsync();
         await InsertAsync(database, "late-", 0, 200, Imported.AddMinutes(5));
 
         var (paged, _) = await PageAllAsync(database, "tags.region = 'south'");
@@ -92,24 +92,12 @@ public sealed class TargetPagingSpecs(SystemUnderTest system)
     /// are stale, and only the code under test analyzes it): every device is in fleet "all", the first half in region
     /// "north" and the rest in "south", and every 50th is "rare".
     /// </summary>
-    private async Task<NpgsqlDataSource> ScratchRegistryAsync(bool analyzed = true)
+    private async Task<NpgsqlDataSource> FleetRegistryAsync(bool analyzed = true)
     {
-        var database = NpgsqlDataSource.Create(await SystemUnderTest.CreateDatabaseAsync(system.DatabaseConnectionString, "iothub_paging_"));
-        await using (var schema = database.CreateCommand(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "libs/Registry/Database/registry.sql"))))
-            await schema.ExecuteNonQueryAsync();
-        await using (var noAutovacuum = database.CreateCommand("alter table registry.devices set (autovacuum_enabled = false)"))
-            await noAutovacuum.ExecuteNonQueryAsync();
+        var database = await ScratchRegistry.CreateAsync(system, "iothub_paging_");
         await InsertAsync(database, "device-", 0, Fleet, Imported);
-        if (!analyzed) return database;
-        await using (var analyze = database.CreateCommand("analyze registry.devices"))
-            await analyze.ExecuteNonQueryAsync();
+        if (analyzed) await ScratchRegistry.ExecuteAsync(database, "analyze registry.devices");
         return database;
-    }
-
-    private static async Task<DateTime?> LastAnalyzedAsync(NpgsqlDataSource database)
-    {
-        await using var cmd = database.CreateCommand("select last_analyze from pg_stat_user_tables where relid = 'registry.devices'::regclass");
-        return await cmd.ExecuteScalarAsync() is DateTime at ? at : null;
     }
 
     /// <summary>Devices inserted in one statement; their counts reach the statistics views before this returns.</summary>
@@ -134,8 +122,6 @@ public sealed class TargetPagingSpecs(SystemUnderTest system)
             insert.Parameters.AddWithValue(count);
             await insert.ExecuteNonQueryAsync();
         }
-        // A backend reports its counts when it goes idle, at most once a second unless told to: this makes the report now.
-        await using var flush = new NpgsqlCommand("select pg_stat_force_next_flush()", conn);
-        await flush.ExecuteNonQueryAsync();
+        await ScratchRegistry.ReportChangesAsync(conn);
     }
 }

@@ -16,26 +16,24 @@ public sealed class TargetStatisticsSpecs(SystemUnderTest system)
     [Fact]
     public async Task A_registry_changed_by_a_tenth_since_its_statistics_is_analyzed_and_a_fresh_one_is_not()
     {
-        await using var database = NpgsqlDataSource.Create(await SystemUnderTest.CreateDatabaseAsync(system.DatabaseConnectionString, "iothub_stats_"));
-        await ExecuteAsync(database, await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "libs/Registry/Database/registry.sql")));
-        await ExecuteAsync(database, "alter table registry.devices set (autovacuum_enabled = false)");
+        await using var database = await ScratchRegistry.CreateAsync(system, "iothub_stats_");
 
         await ImportAsync(database, from: 0, count: 2000);
-        Assert.Null(await LastAnalyzedAsync(database));
+        Assert.Null(await ScratchRegistry.LastAnalyzedAsync(database));
         Assert.True(await AnalyzeWhenStaleAsync(database));
-        var analyzed = await LastAnalyzedAsync(database);
+        var analyzed = await ScratchRegistry.LastAnalyzedAsync(database);
         Assert.NotNull(analyzed);
         Assert.False(await AnalyzeWhenStaleAsync(database));
 
         // Fewer changes than DeviceRegistry.StaleAfterChanges leave the statistics as they are.
         await ImportAsync(database, from: 2000, count: 150);
         Assert.False(await AnalyzeWhenStaleAsync(database));
-        Assert.Equal(analyzed, await LastAnalyzedAsync(database));
+        Assert.Equal(analyzed, await ScratchRegistry.LastAnalyzedAsync(database));
 
         // More than a tenth of the registry and more than StaleAfterChanges: analyzed again.
         await ImportAsync(database, from: 2150, count: 1200);
         Assert.True(await AnalyzeWhenStaleAsync(database));
-        Assert.NotEqual(analyzed, await LastAnalyzedAsync(database));
+        Assert.NotEqual(analyzed, await ScratchRegistry.LastAnalyzedAsync(database));
     }
 
     private static async Task<bool> AnalyzeWhenStaleAsync(NpgsqlDataSource database)
@@ -60,20 +58,6 @@ public sealed class TargetStatisticsSpecs(SystemUnderTest system)
             insert.Parameters.AddWithValue(count);
             await insert.ExecuteNonQueryAsync();
         }
-        // A backend reports its counts when it goes idle, at most once a second unless told to: this makes the report now.
-        await using var flush = new NpgsqlCommand("select pg_stat_force_next_flush()", conn);
-        await flush.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<DateTime?> LastAnalyzedAsync(NpgsqlDataSource database)
-    {
-        await using var cmd = database.CreateCommand("select last_analyze from pg_stat_user_tables where relid = 'registry.devices'::regclass");
-        return await cmd.ExecuteScalarAsync() is DateTime at ? at : null;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource database, string sql)
-    {
-        await using var cmd = database.CreateCommand(sql);
-        await cmd.ExecuteNonQueryAsync();
+        await ScratchRegistry.ReportChangesAsync(conn);
     }
 }

@@ -6,6 +6,11 @@
 #   ./bench.sh --webhook --devices N --job method|twin [--rounds R] [--no-build]
 #   ./bench.sh --creations N [--no-build] [--keep]     a burst of N job creations instead (see below)
 #   ./bench.sh --latency N [--no-build] [--keep]       N one-device jobs one after another: interactive latency
+#   any of them with --jit: the services' everyday build instead of the precompiled one (below)
+#
+# The services run precompiled, as ./run.sh --compiled runs them (scripts/compile.sh, after the build unless
+# --no-build): without it, a fresh service spends about half of a 100,000-device job compiling its code
+# (docs/benchmarks.md, "Precompiled services"). In --compare a REF without scripts/compile.sh runs its everyday build.
 #
 # Starts an isolated hub the way ./run.sh does (state in .local/bench, ports shifted by 500, a fresh database
 # each run), creates N devices through the public bulk API, runs one job over all of them to completion,
@@ -73,7 +78,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-DEVICES="" JOB="" EXECUTORS=2 BUILD=1 KEEP=0 CREATIONS="" LATENCY="" COMPARE="" ROUNDS=2 TRANSPORT=sim RATE="" WEBHOOK=0
+DEVICES="" JOB="" EXECUTORS=2 BUILD=1 COMPILED=1 KEEP=0 CREATIONS="" LATENCY="" COMPARE="" ROUNDS=2 TRANSPORT=sim RATE="" WEBHOOK=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices) shift; DEVICES="${1:-}" ;;
@@ -87,8 +92,9 @@ while [ $# -gt 0 ]; do
     --rate) shift; RATE="${1:-}" ;;
     --webhook) WEBHOOK=1 ;;
     --no-build) BUILD=0 ;;
+    --jit) COMPILED=0 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,71p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,76p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -131,6 +137,10 @@ unset IOTHUB_PG_PORT IOTHUB_RABBITMQ_PORT IOTHUB_RABBITMQ_DIST_PORT IOTHUB_EPMD_
       IOTHUB_EXECUTOR_EXTRA_PORT_BASE HUB_HTTPS_PORT IOTHUB_DEVICE_GATEWAY_PORT HUB_MQTT_PORT \
       IOTHUB_PG_FAST IOTHUB_PG_STOP_MODE IOTHUB_RABBITMQ_PLUGINS IOTHUB_BUILD_CONFIGURATION IOTHUB_BUILD_ROOT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The services as a production host runs them, precompiled (scripts/compile.sh): a checkout whose run.sh knows
+# IOTHUB_COMPILED runs them from its .local/compiled/; an older one ignores it and runs its everyday build. --jit: the
+# everyday build (./run.sh without --compiled). Each run's JSON says which code its services ran ("servicesCode").
+export IOTHUB_COMPILED="$COMPILED"
 BENCH_TOOL="$PWD/tests/Benchmark/bin/Release/net10.0/Benchmark.dll"   # this working tree's, for every side
 DEVICE_LOAD="$PWD/tests/DeviceLoad/bin/Release/net10.0/DeviceLoad.dll" # the real devices' load generator
 
@@ -166,6 +176,7 @@ measure_fleet() {
 
 if [ "$BUILD" = 1 ]; then
   dotnet build Microservices.sln -c Release -v q -nologo >/dev/null
+  if [ "$COMPILED" = 1 ]; then say "compiling the services ahead of time (scripts/compile.sh)"; scripts/compile.sh >/dev/null; fi
 fi
 
 # ------------------------------------------------------------------ one run (or a creation burst)
@@ -258,7 +269,8 @@ mkdir -p "$COMPARE_DIR"
 remove_ref_worktree                                 # left over by an interrupted comparison
 say "building $COMPARE ($REF_COMMIT) in a temporary worktree (log: $COMPARE_DIR/ref-build.log)"
 git worktree add --detach --quiet "$REF_SRC" "$REF_COMMIT"
-( cd "$REF_SRC" && dotnet build Microservices.sln -c Release -v q -nologo ) >"$COMPARE_DIR/ref-build.log" 2>&1 \
+( cd "$REF_SRC" && dotnet build Microservices.sln -c Release -v q -nologo \
+    && if [ "$COMPILED" = 1 ] && [ -x scripts/compile.sh ]; then scripts/compile.sh; fi ) >"$COMPARE_DIR/ref-build.log" 2>&1 \
   || { tail -n 30 "$COMPARE_DIR/ref-build.log" >&2; say "the build of $COMPARE failed"; exit 1; }
 
 # Which run.sh starts REF's services: REF's own when it can start an isolated instance in the background (state
@@ -277,6 +289,8 @@ fi
 compare_run() {
   local side="$1" starter="$2" commit="$6" line rc=0
   export IOTHUB_BUILD_ROOT="$3" IOTHUB_LOCAL_DIR="$4" IOTHUB_PORT_OFFSET="$5"
+  # precompiled where that checkout can be (its scripts/compile.sh ran after its build), its everyday build otherwise
+  if [ "$COMPILED" = 1 ] && [ -x "$3/scripts/compile.sh" ]; then export IOTHUB_COMPILED=1; else export IOTHUB_COMPILED=0; fi
   mkdir -p "$IOTHUB_LOCAL_DIR"
   # an older run.sh prints the connection string, which holds a key: its output goes to an owner-only file
   (umask 077; : >"$IOTHUB_LOCAL_DIR/run.log")

@@ -214,8 +214,8 @@ run_node_suite kubernetes tests/kubernetes/run-suite.sh IOTHUB_KUBERNETES
 # IOTHUB_PG_FAST=1 for its own servers above: bench.sh drops it, and the smoke checks the setting the run reports.
 if [ "${#DOTNET_TEST_ARGS[@]}" = 0 ] || [ "${IOTHUB_BENCH_SMOKE:-}" = 1 ]; then
   for job in method twin; do
-    log "bench smoke: ./bench.sh --devices 2000 --job $job"
-    result="$(./bench.sh --devices 2000 --job "$job" --no-build </dev/null 2>>"$RESULTS_DIR/bench-$job.log" | tail -n 1)"
+    log "bench smoke: ./bench.sh --devices 2000 --job $job --jit"
+    result="$(./bench.sh --devices 2000 --job "$job" --no-build --jit </dev/null 2>>"$RESULTS_DIR/bench-$job.log" | tail -n 1)"
     log "bench smoke ($job): $result"
     if grep -q '"exact":true' <<<"$result" && grep -q '"postgresFsync":"on"' <<<"$result"; then
       PASSED=$((PASSED + 1))

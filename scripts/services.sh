@@ -12,6 +12,7 @@
 # Build output (optional):
 #   IOTHUB_BUILD_ROOT    checkout whose Release build the services run from (default: this one). ./bench.sh --compare
 #                        points it at an older commit whose own run.sh cannot start an isolated instance.
+#   IOTHUB_COMPILED=1    run the precompiled services of that checkout's .local/compiled/ (scripts/compile.sh) instead
 
 services_init() {
   local o="${IOTHUB_PORT_OFFSET:-0}"
@@ -29,12 +30,20 @@ services_init() {
   POLICIES_FILE="$SECRETS_DIR/policies.json"
   BIN_CFG="${IOTHUB_BUILD_CONFIGURATION:-Release}"
   local build_root="${IOTHUB_BUILD_ROOT:-$IOTHUB_REPO_ROOT}"
+  if [ "${IOTHUB_COMPILED:-0}" = 1 ]; then
+    local c="$build_root/.local/compiled"
+    DLL_JOBS_API="$c/jobs-api/JobsApi.dll" DLL_SCHEDULER="$c/scheduler/Scheduler.dll" DLL_EXECUTOR="$c/executor/Executor.dll"
+    DLL_DEVICE_SIM="$c/device-sim/DeviceSim.dll" DLL_DEVICE_GATEWAY="$c/device-gateway/DeviceGateway.dll" DLL_GATEWAY="$c/gateway/Gateway.dll"
+    MISSING_BUILD_HINT="scripts/compile.sh first, or drop --no-build"
+    return
+  fi
   DLL_JOBS_API="$build_root/services/jobs-api/bin/$BIN_CFG/net10.0/JobsApi.dll"
   DLL_SCHEDULER="$build_root/services/scheduler/bin/$BIN_CFG/net10.0/Scheduler.dll"
   DLL_EXECUTOR="$build_root/services/executor/bin/$BIN_CFG/net10.0/Executor.dll"
   DLL_DEVICE_SIM="$build_root/services/device-sim/bin/$BIN_CFG/net10.0/DeviceSim.dll"
   DLL_DEVICE_GATEWAY="$build_root/services/device-gateway/bin/$BIN_CFG/net10.0/DeviceGateway.dll"
   DLL_GATEWAY="$build_root/gateway/bin/$BIN_CFG/net10.0/Gateway.dll"
+  MISSING_BUILD_HINT="build first, or drop --no-build"
 }
 
 executor_port() {
@@ -139,7 +148,7 @@ service_pid() {
 # start_service NAME DLL PORT [VAR=value ...]
 start_service() {
   local name="$1" dll="$2" port="$3"; shift 3
-  [ -f "$dll" ] || die "$name: $dll not found (build first, or drop --no-build)"
+  [ -f "$dll" ] || die "$name: $dll not found ($MISSING_BUILD_HINT)"
   if service_pid "$name" >/dev/null; then die "$name is already running (./run.sh stop first)"; fi
   if port_in_use "$port"; then die "$name: port $port is already in use by another program"; fi
   local logf="$LOG_DIR/$name.log"

@@ -1,0 +1,20 @@
+namespace Benchmark;
+
+/// <summary>
+/// Which code the hub's services ran, read from the dll each pid file names ("&lt;pid&gt; &lt;dll&gt;", scripts/services.sh):
+/// "precompiled" when every service's folder holds the ReadyToRun composite image scripts/compile.sh makes
+/// (&lt;Service&gt;.r2r.dll), "jit" when none does (the everyday build, compiled while it runs), "mixed" otherwise.
+/// </summary>
+public static class ServicesCode
+{
+    public static string Of(string pidDirectory)
+    {
+        var dlls = Directory.GetFiles(pidDirectory, "*.pid")
+            .Select(pidFile => File.ReadAllText(pidFile).Trim().Split(' ', 2))
+            .Where(parts => parts.Length == 2)
+            .Select(parts => parts[1])
+            .ToList();
+        var precompiled = dlls.Count(dll => File.Exists(Path.ChangeExtension(dll, ".r2r.dll")));
+        return precompiled == 0 ? "jit" : precompiled == dlls.Count ? "precompiled" : "mixed";
+    }
+}

@@ -137,9 +137,10 @@ unset IOTHUB_PG_PORT IOTHUB_RABBITMQ_PORT IOTHUB_RABBITMQ_DIST_PORT IOTHUB_EPMD_
       IOTHUB_EXECUTOR_EXTRA_PORT_BASE HUB_HTTPS_PORT IOTHUB_DEVICE_GATEWAY_PORT HUB_MQTT_PORT \
       IOTHUB_PG_FAST IOTHUB_PG_STOP_MODE IOTHUB_RABBITMQ_PLUGINS IOTHUB_BUILD_CONFIGURATION IOTHUB_BUILD_ROOT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# The services as a production host runs them, precompiled (scripts/compile.sh): a checkout whose run.sh knows
-# IOTHUB_COMPILED runs them from its .local/compiled/; an older one ignores it and runs its everyday build. --jit: the
-# everyday build (./run.sh without --compiled). Each run's JSON says which code its services ran ("servicesCode").
+# The services precompiled (scripts/compile.sh), so that a run measures the job rather than the first compiling of the
+# services' code: a checkout whose run.sh knows IOTHUB_COMPILED runs them from its .local/compiled/; an older one
+# ignores it and runs its everyday build. --jit: the everyday build (./run.sh without --compiled). Each run's JSON says
+# which code its services ran ("servicesCode").
 export IOTHUB_COMPILED="$COMPILED"
 BENCH_TOOL="$PWD/tests/Benchmark/bin/Release/net10.0/Benchmark.dll"   # this working tree's, for every side
 DEVICE_LOAD="$PWD/tests/DeviceLoad/bin/Release/net10.0/DeviceLoad.dll" # the real devices' load generator

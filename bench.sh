@@ -68,7 +68,8 @@
 # "allFinishedSeconds":..,"peakRssMb":{..},"exact":true}.
 # --latency N: N one-device method jobs one after another (startTime now, a simulated device that answers at once),
 # each timed from its PUT to the device's execution and to the first GET showing completed (polled every 10 ms);
-# prints {"mode":"latency","jobs":N,"putToExecutionMs":{"p50":..,"p99":..,"max":..},"putToCompletedMs":{..},"exact":..}.
+# prints {"mode":"latency","jobs":N,"putToExecutionMs":{"p50":..,"p99":..,"max":..},"putToCompletedMs":{..},"exact":..,
+# "servicesCode":..}.
 # --rate R: the job is a rollout with maximumPerMinute R (docs/rollouts.md); the line adds "rate": the requested rate,
 # the achieved devices per minute (from each device job's claim time), the count of every full minute since the first
 # claim, and whether each full minute stayed within 5% of R. E.g. ./bench.sh --devices 3000 --job method --rate 1200.
@@ -94,7 +95,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --jit) COMPILED=0 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,76p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,77p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -189,7 +190,8 @@ if [ -z "$COMPARE" ]; then
   if [ -n "$LATENCY" ]; then
     start_fresh_hub "$PWD" >&2
     pg="Host=127.0.0.1;Port=$(cat "$IOTHUB_LOCAL_DIR/pg/port");Database=iothub;Username=iothub;Password=$(cat "$IOTHUB_LOCAL_DIR/secrets/postgres.password")"
-    dotnet "$BENCH_TOOL" --hub-env "$IOTHUB_LOCAL_DIR/hub.env" --postgres "$pg" --latency "$LATENCY" --load-at-start "$LOAD_AT_START"
+    dotnet "$BENCH_TOOL" --hub-env "$IOTHUB_LOCAL_DIR/hub.env" --postgres "$pg" --latency "$LATENCY" --load-at-start "$LOAD_AT_START" \
+      --pids "$IOTHUB_LOCAL_DIR/pids"
     exit $?
   fi
   if [ -n "$CREATIONS" ]; then

@@ -15,14 +15,14 @@ public sealed class LatencyRun(LatencyRun.Options options)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
-    public sealed record Options(string HubEnvPath, string Postgres, int Jobs, double[]? LoadAtStart)
+    public sealed record Options(string HubEnvPath, string Postgres, int Jobs, double[]? LoadAtStart, string? PidDirectory)
     {
         public static Options Parse(string[] args)
         {
             string? Optional(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
             string Value(string name) => Optional(name) ?? throw new ArgumentException($"{name} is required");
             return new Options(Value("--hub-env"), Value("--postgres"), int.Parse(Value("--latency")),
-                Optional("--load-at-start") is { } load ? LoadAverage.Parse(load) : null);
+                Optional("--load-at-start") is { } load ? LoadAverage.Parse(load) : null, Optional("--pids"));
         }
     }
 
@@ -49,6 +49,7 @@ public sealed class LatencyRun(LatencyRun.Options options)
         return new JsonObject
         {
             ["mode"] = "latency", ["jobs"] = options.Jobs, ["pollMs"] = PollInterval.TotalMilliseconds,
+            ["servicesCode"] = options.PidDirectory is null ? null : ServicesCode.Of(options.PidDirectory),
             ["putToExecutionMs"] = Percentiles.Of(samples.Select(s => s.ExecutedMs)),
             ["putToCompletedMs"] = Percentiles.Of(samples.Select(s => s.CompletedMs)),
             ["exact"] = exact,

@@ -154,13 +154,23 @@ say() { printf '[%s] bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 # quorum queues where an older build left classic ones). Records the load average just before, for the run's JSON.
 # The data folder is made first by this tree's scripts/infra.sh with pg_stat_statements loaded, so that every
 # hub, an older checkout's too, counts its SQL statements; its run.sh then finds the folder made and starts the server.
+# The servers' ports lie in the kernel's ephemeral range (32768-60999), so another program's connection can hold one
+# (seen in test.sh's smoke: RabbitMQ's listener refused with eaddrinuse for half a minute). The instance is fresh and
+# its ports are found from its files, so a hub that did not start tries once more on ports shifted by 50.
 start_fresh_hub() {
+  start_hub_once "$1" && return 0
+  say "the hub did not start on ports offset by $IOTHUB_PORT_OFFSET; trying once more, offset by $((IOTHUB_PORT_OFFSET + 50))"
+  export IOTHUB_PORT_OFFSET=$((IOTHUB_PORT_OFFSET + 50))
+  start_hub_once "$1"
+}
+
+start_hub_once() {
   local root="$1"
   "$root/run.sh" stop >/dev/null 2>&1 || true
   rm -rf "$IOTHUB_LOCAL_DIR/pg" "$IOTHUB_LOCAL_DIR"/rabbitmq*
-  ( . "$PWD/scripts/infra.sh" && infra_init && IOTHUB_PG_STAT_STATEMENTS=1 init_postgres_data )
+  ( . "$PWD/scripts/infra.sh" && infra_init && IOTHUB_PG_STAT_STATEMENTS=1 init_postgres_data ) || return 1
   LOAD_AT_START="$(cat /proc/loadavg)"
-  "$root/run.sh" --detach --no-build --executors "$EXECUTORS"
+  "$root/run.sh" --detach --no-build --executors "$EXECUTORS" || return 1
   ( . "$PWD/scripts/infra.sh" && infra_init && PG_BIN="$(pg_bindir)" \
       && pg_super -d iothub -c 'create extension if not exists pg_stat_statements' )
 }

@@ -282,8 +282,11 @@ mkdir -p "$COMPARE_DIR"
 remove_ref_worktree                                 # left over by an interrupted comparison
 say "building $COMPARE ($REF_COMMIT) in a temporary worktree (log: $COMPARE_DIR/ref-build.log)"
 git worktree add --detach --quiet "$REF_SRC" "$REF_COMMIT"
+# runs_precompiled CHECKOUT: whether that checkout's services run precompiled — unless --jit, where it has
+# scripts/compile.sh (run after its build); an older checkout runs its everyday build.
+runs_precompiled() { [ "$COMPILED" = 1 ] && [ -x "$1/scripts/compile.sh" ]; }
 ( cd "$REF_SRC" && dotnet build Microservices.sln -c Release -v q -nologo \
-    && if [ "$COMPILED" = 1 ] && [ -x scripts/compile.sh ]; then scripts/compile.sh; fi ) >"$COMPARE_DIR/ref-build.log" 2>&1 \
+    && if runs_precompiled "$REF_SRC"; then scripts/compile.sh; fi ) >"$COMPARE_DIR/ref-build.log" 2>&1 \
   || { tail -n 30 "$COMPARE_DIR/ref-build.log" >&2; say "the build of $COMPARE failed"; exit 1; }
 
 # Which run.sh starts REF's services: REF's own when it can start an isolated instance in the background (state
@@ -302,20 +305,13 @@ fi
 compare_run() {
   local side="$1" starter="$2" commit="$6" line rc=0
   export IOTHUB_BUILD_ROOT="$3" IOTHUB_LOCAL_DIR="$4" IOTHUB_PORT_OFFSET="$5"
-  # precompiled where that checkout can be (its scripts/compile.sh ran after its build), its everyday build otherwise
-  if [ "$COMPILED" = 1 ] && [ -x "$3/scripts/compile.sh" ]; then export IOTHUB_COMPILED=1; else export IOTHUB_COMPILED=0; fi
+  if runs_precompiled "$3"; then export IOTHUB_COMPILED=1; else export IOTHUB_COMPILED=0; fi
   mkdir -p "$IOTHUB_LOCAL_DIR"
   # an older run.sh prints the connection string, which holds a key: its output goes to an owner-only file
   (umask 077; : >"$IOTHUB_LOCAL_DIR/run.log")
-  # The servers' ports lie in the kernel's ephemeral range (32768-60999), so another program's connection can hold
-  # one for a while (seen: RabbitMQ's listener refused with eaddrinuse): a hub that did not start gets a second try.
   if ! start_fresh_hub "$starter" >>"$IOTHUB_LOCAL_DIR/run.log" 2>&1; then
-    say "the $side hub did not start; trying once more in 30 s"
-    sleep 30
-    if ! start_fresh_hub "$starter" >>"$IOTHUB_LOCAL_DIR/run.log" 2>&1; then
-      grep -v 'Connection string' "$IOTHUB_LOCAL_DIR/run.log" | tail -n 30 >&2
-      say "the $side hub did not start"; exit 1
-    fi
+    grep -v 'Connection string' "$IOTHUB_LOCAL_DIR/run.log" | tail -n 30 >&2
+    say "the $side hub did not start"; exit 1
   fi
   line="$(measure_fleet "$TRANSPORT" --side "$side" --commit "$commit")" || rc=$?
   stop_hub "$starter" "$IOTHUB_LOCAL_DIR" "$IOTHUB_PORT_OFFSET"

@@ -103,7 +103,7 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     /// <summary>
     /// Analyzes the registry when more of it changed since its last analysis than PostgreSQL's autovacuum waits for (a
     /// tenth of its rows, and at least <see cref="StaleAfterChanges"/>); returns whether it did. <see cref="TargetsAsync"/>
-    /// calls it before a page asks the twin index, where a condition matches sparsely: a fleet imported a minute ago has
+    /// calls it before a page asks the tags index, where a condition matches sparsely: a fleet imported a minute ago has
     /// no statistics yet, and the planner needs them to choose between the index and the device ids' order. Pages that
     /// walk need none, so a job whose condition matches densely never waits for an analysis (docs/benchmarks.md, "Fresh
     /// statistics before a fan-out", "Paging targets whatever the twins' size" and "The first job after a start, and the second").
@@ -135,9 +135,9 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     /// A page first walks the next <see cref="WalkedPerTarget"/> times <paramref name="limit"/> devices in device-id order
     /// and stops at <paramref name="limit"/> matches: where the condition matches densely, that reads about as many twins
     /// as it returns, and a job's pages read each twin once. A page that finds fewer is complete when the walk saw every
-    /// device left; otherwise it asks again through the twin index (with fresh statistics, <see cref="AnalyzeWhenStaleAsync"/>),
+    /// device left; otherwise it asks again through the tags index (with fresh statistics, <see cref="AnalyzeWhenStaleAsync"/>),
     /// which finds a few matches among many devices at once but reads every match after the cursor for each page. Left to
-    /// the planner, that choice rests on the registry's statistics, and PostgreSQL keeps none of twins over 1 KB: a job
+    /// the planner, that choice rests on the registry's statistics, and PostgreSQL keeps none of values over 1 KB, as tags can be: a job
     /// over 100,000 such twins read every remaining match for each of its 100 pages (docs/benchmarks.md, "Paging targets
     /// whatever the twins' size").
     /// </remarks>

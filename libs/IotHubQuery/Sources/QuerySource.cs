@@ -107,7 +107,7 @@ public sealed class QuerySource
         var field = FindField(path.Segments[0]);
         if (field is { Kind: FieldKind.Json })
         {
-            return new ResolvedPath(null, field.Sql, path.Segments.Skip(1).ToArray(), false);
+            return new ResolvedPath(null, field.Sql, path.Segments.Skip(1).ToArray(), field.HasContainmentIndex);
         }
 
         if (field is not null && path.Segments.Count == 1)

@@ -4,6 +4,10 @@ namespace IotHubJobs.Query;
 /// <param name="Sql">Trusted SQL for the column, e.g. <c>job_id</c>.</param>
 public sealed record SourceField(string Name, string Sql, FieldKind Kind)
 {
+    /// <summary>For a <see cref="FieldKind.Json"/> field: it has a <c>gin (… jsonb_path_ops)</c> index, so equality of a
+    /// nested path uses <c>@&gt;</c>.</summary>
+    public bool HasContainmentIndex { get; init; }
+
     /// <summary>SQL for the field's value as jsonb, as it appears in items.</summary>
     public string JsonSql => Kind switch
     {

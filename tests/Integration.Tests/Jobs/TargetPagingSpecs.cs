@@ -7,9 +7,9 @@ namespace Integration.Tests.Jobs;
 
 /// <summary>
 /// A job's targets are paged in device-id order (libs/Registry/DeviceRegistry.cs, <c>TargetsAsync</c>): a page walks the
-/// next devices first and asks the twin index only when they hold too few matches and more devices follow, after analyzing
-/// a stale registry. The registry's twins here are over 1 KB, of which PostgreSQL keeps no statistics. The oracles are the
-/// ids paged, against those the spec inserted, the twin index's scans counted by PostgreSQL in each page's own transaction,
+/// next devices first and asks the tags index only when they hold too few matches and more devices follow, after analyzing
+/// a stale registry. The twins' tags here are over 1 KB each, of which PostgreSQL keeps no statistics. The oracles are the
+/// ids paged, against those the spec inserted, the tags index's scans counted by PostgreSQL in each page's own transaction,
 /// and the registry's last analysis. On a scratch database of its own, which autovacuum leaves alone.
 /// </summary>
 [Collection(SystemCollection.Name)]
@@ -78,7 +78,7 @@ public sealed class TargetPagingSpecs(SystemUnderTest system)
             await using var conn = await database.OpenConnectionAsync();
             await using var tx = await conn.BeginTransactionAsync();
             var page = await DeviceRegistry.TargetsAsync(conn, tx, condition, after, Imported.AddMinutes(1), PageSize, CancellationToken.None);
-            await using (var scans = new NpgsqlCommand("select pg_stat_get_xact_numscans('registry.ix_devices_twin'::regclass)", conn, tx))
+            await using (var scans = new NpgsqlCommand("select pg_stat_get_xact_numscans('registry.ix_devices_tags'::regclass)", conn, tx))
                 indexScans += (long)(await scans.ExecuteScalarAsync())!;
             await tx.CommitAsync();
             paged.AddRange(page);

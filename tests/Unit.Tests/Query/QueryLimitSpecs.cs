@@ -77,7 +77,7 @@ public class QueryLimitSpecs
         var (condition, sql) = Accept(Repeat("(", 32) + "tags.floor = '3'" + Repeat(")", 32));
 
         Assert.IsType<ComparisonCondition>(condition);
-        Assert.Equal("(twin @> $1::jsonb)", sql.WhereSql);
+        Assert.Equal("(tags @> $1::jsonb)", sql.WhereSql);
     }
 
     [Fact]
@@ -165,8 +165,8 @@ public class QueryLimitSpecs
     {
         var (_, sql) = Accept("tags.floor IN [" + Repeat("1,", 4000) + "3]");
 
-        Assert.Equal("(twin @> ANY($1::jsonb[]))", sql.WhereSql);
-        Assert.Equal(["""{"tags":{"floor":1}}""", """{"tags":{"floor":3}}"""], Assert.IsType<string[]>(sql.Parameters[0]));
+        Assert.Equal("(tags @> ANY($1::jsonb[]))", sql.WhereSql);
+        Assert.Equal(["""{"floor":1}""", """{"floor":3}"""], Assert.IsType<string[]>(sql.Parameters[0]));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public class QueryLimitSpecs
     {
         var (_, sql) = Accept("tags.floor NIN [" + string.Join(",", Enumerable.Range(0, 1500)) + "]");
 
-        Assert.Equal("((jsonb_typeof((twin #> $1::text[])) = 'number' AND (twin #> $1::text[]) <> ALL($2::jsonb[])))", sql.WhereSql);
+        Assert.Equal("((jsonb_typeof((tags #> $1::text[])) = 'number' AND (tags #> $1::text[]) <> ALL($2::jsonb[])))", sql.WhereSql);
         Assert.Equal(1500, Assert.IsType<string[]>(sql.Parameters[1]).Length);
     }
 
@@ -187,7 +187,7 @@ public class QueryLimitSpecs
         var (_, sql) = Accept(text);
 
         Assert.Single(sql.Parameters);
-        Assert.Equal("(twin @> $1::jsonb)", sql.WhereSql);
+        Assert.Equal("(tags @> $1::jsonb)", sql.WhereSql);
     }
 
     [Fact]

@@ -12,16 +12,26 @@ public class SqlCompilerSpecs
     {
         var fragment = Condition("tags.building = '43'");
 
-        Assert.Equal("(twin @> $1::jsonb)", fragment.WhereSql);
-        Assert.Equal(["""{"tags":{"building":"43"}}"""], fragment.Parameters);
+        Assert.Equal("(tags @> $1::jsonb)", fragment.WhereSql);
+        Assert.Equal(["""{"building":"43"}"""], fragment.Parameters);
     }
 
     [Fact]
     public void Numeric_equality_containment_keeps_the_number_a_number()
     {
+        var fragment = Condition("tags.temperature = 21.5");
+
+        Assert.Equal(["""{"temperature":21.5}"""], fragment.Parameters);
+    }
+
+    [Fact]
+    public void Property_equality_compares_the_value_at_its_path_in_the_twin_which_no_index_holds()
+    {
         var fragment = Condition("properties.reported.temperature = 21.5");
 
-        Assert.Equal(["""{"properties":{"reported":{"temperature":21.5}}}"""], fragment.Parameters);
+        Assert.Equal("((twin #> $1::text[]) = $2::jsonb)", fragment.WhereSql);
+        Assert.Equal(new[] { "properties", "reported", "temperature" }, Assert.IsType<string[]>(fragment.Parameters[0]));
+        Assert.Equal("21.5", fragment.Parameters[1]);
     }
 
     [Fact]
@@ -59,7 +69,7 @@ public class SqlCompilerSpecs
     {
         var fragment = Condition("tags.floor >= '2'");
 
-        Assert.Equal("((jsonb_typeof((twin #> $1::text[])) = 'string' AND (twin #>> $1::text[]) COLLATE \"C\" >= $2::text))", fragment.WhereSql);
+        Assert.Equal("((jsonb_typeof((tags #> $1::text[])) = 'string' AND (tags #>> $1::text[]) COLLATE \"C\" >= $2::text))", fragment.WhereSql);
     }
 
     [Fact]
@@ -153,7 +163,7 @@ public class SqlCompilerSpecs
         var query = SqlCompiler.Compile(QueryParser.Parse("SELECT COUNT() AS numberOfDevices, tags.floor FROM devices GROUP BY tags.floor", Collections.Owners));
 
         Assert.Equal(
-            "SELECT ('{}'::jsonb || (jsonb_build_object($1::text, count(*)) || (CASE WHEN (twin #> $2::text[]) IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($3::text, (twin #> $2::text[])) END))) AS item FROM registry.devices WHERE TRUE GROUP BY (twin #> $2::text[]) ORDER BY (twin #> $2::text[])",
+            "SELECT ('{}'::jsonb || (jsonb_build_object($1::text, count(*)) || (CASE WHEN (tags #> $2::text[]) IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($3::text, (tags #> $2::text[])) END))) AS item FROM registry.devices WHERE TRUE GROUP BY (tags #> $2::text[]) ORDER BY (tags #> $2::text[])",
             query.Sql);
         Assert.Equal("numberOfDevices", query.Parameters[0]);
         Assert.Equal("floor", query.Parameters[2]);
@@ -165,7 +175,7 @@ public class SqlCompilerSpecs
         var fragment = Condition("tags.x = 'a''; drop table registry.devices; --'");
 
         AssertSqlHasNone(fragment.WhereSql, "drop", "registry", ";", "--", "a'");
-        Assert.Equal(["""{"tags":{"x":"a\u0027; drop table registry.devices; --"}}"""], fragment.Parameters);
+        Assert.Equal(["""{"x":"a\u0027; drop table registry.devices; --"}"""], fragment.Parameters);
         SqlSafety.AssertOnlyTrustedText(fragment.WhereSql, fragment.Parameters, 1);
     }
 
@@ -184,8 +194,8 @@ public class SqlCompilerSpecs
         var fragment = Condition("tags.[[a'b]] > 1 OR tags.[[x\"); drop]] = 'v'");
 
         AssertSqlHasNone(fragment.WhereSql, "a'b", "drop", "x\"");
-        Assert.Equal(new[] { "tags", "a'b" }, Assert.IsType<string[]>(fragment.Parameters[0]));
-        Assert.Contains("""{"tags":{"x\u0022); drop":"v"}}""", fragment.Parameters.OfType<string>());
+        Assert.Equal(new[] { "a'b" }, Assert.IsType<string[]>(fragment.Parameters[0]));
+        Assert.Contains("""{"x\u0022); drop":"v"}""", fragment.Parameters.OfType<string>());
         SqlSafety.AssertOnlyTrustedText(fragment.WhereSql, fragment.Parameters, 1);
     }
 

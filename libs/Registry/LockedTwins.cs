@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace IotHubJobs.Registry;
 
 /// <summary>
-/// The twins of a batch of devices, row-locked until the transaction ends. Devices missing from the registry are
-/// simply absent. Only twins handed to <see cref="Save"/> are written back.
+/// The twins of a batch of devices, holding the sections the batch asked for (<see cref="TwinSections"/>), row-locked until
+/// the transaction ends. Devices missing from the registry are simply absent. Only twins handed to <see cref="Save"/> are
+/// written back.
 /// </summary>
 public sealed class LockedTwins
 {

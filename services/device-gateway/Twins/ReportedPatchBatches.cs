@@ -45,7 +45,7 @@ public sealed class ReportedPatchBatches(TwinStore store, TimeProvider clock, IL
         try
         {
             var now = clock.GetUtcNow();
-            var outcomes = await store.UpdateAsync(batch.Select(p => p.DeviceId).ToArray(),
+            var outcomes = await store.UpdateAsync(batch.Select(p => p.DeviceId).ToArray(), TwinSections.Reported,
                 twins => batch.Select(p => Apply(twins, p, now)).ToArray(), ct);
             for (var i = 0; i < batch.Count; i++) batch[i].Outcome.TrySetResult(outcomes[i]);
         }

@@ -66,12 +66,14 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
     private async Task<TwinJobOutcome> ApplyAsync(string jobId, IReadOnlyList<string> deviceIds, TwinPatch patch, DateTimeOffset startedAt,
         bool acknowledged, CancellationToken ct)
     {
+        // An acknowledged job also reads what the devices reported: a device that already shows the change succeeds now.
+        var sections = acknowledged ? TwinSections.ServiceWritable.With(TwinSections.Reported) : TwinSections.ServiceWritable;
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow();
             try
             {
-                return await store.UpdateAsync(deviceIds, twins => TwinJobChunk.Apply(twins, jobId, deviceIds, patch, startedAt, now, acknowledged), ct);
+                return await store.UpdateAsync(deviceIds, sections, twins => TwinJobChunk.Apply(twins, jobId, deviceIds, patch, startedAt, now, acknowledged), ct);
             }
             catch (NpgsqlException e) when (attempt < Attempts)
             {

@@ -28,14 +28,14 @@ public sealed class RecordReportedPropertiesConsumer(TwinStore store, TwinAcknow
         var now = clock.GetUtcNow();
         foreach (var batch in reports.Chunk(TwinStore.MaxBatch))
         {
-            var reported = await store.UpdateAsync(batch.Select(g => g.Key).ToList(), twins => Apply(twins, batch, now), context.CancellationToken);
+            var reported = await store.UpdateAsync(batch.Select(g => g.Key).ToList(), TwinSections.Reported, twins => Apply(twins, batch, now), context.CancellationToken);
             // After the commit: an acknowledged twin job's device job succeeds once its device's twin shows the change.
             foreach (var completed in await acknowledgements.AcknowledgedAsync(reported, context.CancellationToken))
                 await context.Publish(completed, context.CancellationToken);
         }
     }
 
-    /// <returns>The twins of the reporting devices as the reports left them.</returns>
+    /// <returns>The reported properties of the reporting devices as the reports left them (twins of that section alone).</returns>
     private Dictionary<string, JsonObject> Apply(LockedTwins twins, IEnumerable<IGrouping<string, (string DeviceId, JsonObject? Patch)>> reports, DateTimeOffset now)
     {
         var after = new Dictionary<string, JsonObject>(StringComparer.Ordinal);

@@ -32,7 +32,7 @@ public static class UpdateTwin
         var ifMatch = ETags.IfMatch(request) ?? "*";
         var now = clock.GetUtcNow();
 
-        var write = await store.UpdateAsync([deviceId], twins =>
+        var write = await store.UpdateAsync([deviceId], TwinSections.Whole, twins =>
         {
             if (!twins.TryGet(deviceId, out var twin)) return TwinWrite.Refused(DeviceRefusals.NotFound(deviceId));
             if (!ETags.Matches(ifMatch, (string?)twin["etag"]))

@@ -7,8 +7,8 @@ namespace IotHubJobs.Registry;
 /// Batch read-modify-write of twins in <c>registry.devices</c>: one transaction locks and loads up to
 /// <see cref="MaxBatch"/> twins (<c>select … for update</c>, in device-id order so concurrent batches cannot deadlock),
 /// runs the caller's in-memory change, and writes every changed twin back with one <c>update … from unnest(…)</c>. Only
-/// the <see cref="TwinSections"/> the caller names travel: the change sees a twin that holds just those, and each is put
-/// back into the stored twin in place (<c>registry.with_twin_section</c>, Database/registry.sql).
+/// the <see cref="TwinSections"/> the caller names travel: the change sees a twin that holds just those, and they are
+/// merged back into the stored twin, the rest of which stays as it is.
 /// </summary>
 public sealed class TwinStore(NpgsqlDataSource dataSource)
 {
@@ -66,7 +66,7 @@ public sealed class TwinStore(NpgsqlDataSource dataSource)
         parent[path[^1]] = value;
     }
 
-    /// <summary>The section's JSON text, or null when the twin has none (then the stored twin loses it too).</summary>
+    /// <summary>The section's JSON text, or null when the changed twin has none (then the stored twin keeps its own).</summary>
     private static string? Section(JsonObject twin, string[] path)
     {
         var parent = path.Length == 2 ? twin[path[0]] as JsonObject : twin;
@@ -78,20 +78,45 @@ public sealed class TwinStore(NpgsqlDataSource dataSource)
         TwinSections sections, CancellationToken ct)
     {
         var count = sections.Paths.Count;
-        var newTwin = sections.IsWhole ? "u.twin::jsonb" : "d.twin";
-        for (var i = 0; i < count; i++)
-            newTwin = $"registry.with_twin_section({newTwin}, ${count + i + 2}::text[], u.s{i}::jsonb)";
         var inputs = sections.IsWhole ? "$2::text[]" : string.Join(", ", Enumerable.Range(0, count).Select(i => $"${i + 2}::text[]"));
         var names = sections.IsWhole ? "twin" : string.Join(", ", Enumerable.Range(0, count).Select(i => $"s{i}"));
         await using var cmd = new NpgsqlCommand($"""
-            update registry.devices d set twin = {newTwin}
+            update registry.devices d set twin = {(sections.IsWhole ? "u.twin::jsonb" : WithSections(sections))}
               from unnest($1::text[], {inputs}) as u(device_id, {names})
              where d.device_id = u.device_id
             """, conn, tx);
         cmd.Parameters.AddWithValue(twins.Keys.ToArray());
         if (sections.IsWhole) cmd.Parameters.AddWithValue(twins.Values.Select(t => t.ToJsonString()).ToArray());
         foreach (var path in sections.Paths) cmd.Parameters.AddWithValue(twins.Values.Select(t => Section(t, path)).ToArray());
-        foreach (var path in sections.Paths) cmd.Parameters.AddWithValue(path);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// The stored twin <c>d.twin</c> with each section replaced by its input <c>u.s{i}</c>, built so that PostgreSQL copies
+    /// the twin once and a parent of nested sections once (<c>properties</c>): <c>twin || {tags: …, properties: properties
+    /// || {desired: …}}</c>. A section whose input is null — the changed twin lacked it — is left out of the objects
+    /// merged, so the stored twin keeps it as it is. The key names come from <see cref="TwinSections"/>' own constants.
+    /// </summary>
+    private static string WithSections(TwinSections sections)
+    {
+        var inputs = sections.Paths.Select((path, i) => (Path: path, Input: $"u.s{i}")).ToList();
+        var entries = new List<(string Key, string Value, string MissingWhen)>();
+        foreach (var group in inputs.GroupBy(s => s.Path[0]))
+        {
+            if (group.Count() == 1 && group.First().Path.Length == 1)
+            {
+                var input = group.First().Input;
+                entries.Add((group.Key, $"{input}::jsonb", $"{input} is null"));
+                continue;
+            }
+            var children = group.Select(s => (Key: s.Path[1], Value: $"{s.Input}::jsonb", MissingWhen: $"{s.Input} is null")).ToList();
+            entries.Add((group.Key, $"coalesce(d.twin -> '{group.Key}', '{{}}'::jsonb) || {Merged(children)}",
+                string.Join(" and ", children.Select(c => c.MissingWhen))));
+        }
+        return $"d.twin || {Merged(entries)}";
+
+        static string Merged(IReadOnlyList<(string Key, string Value, string MissingWhen)> entries) =>
+            $"(jsonb_build_object({string.Join(", ", entries.Select(e => $"'{e.Key}', {e.Value}"))})"
+            + $" - array_remove(array[{string.Join(", ", entries.Select(e => $"case when {e.MissingWhen} then '{e.Key}' end"))}], null))";
     }
 }

@@ -40,15 +40,3 @@ begin
         end if;
     end if;
 end $$;
-
--- A twin with one section (a path of one or two keys, such as {properties,reported}) set to a new value, or removed when
--- the value is SQL null: TwinStore writes back only the sections an edit read (TwinSections.cs).
-create or replace function registry.with_twin_section(twin jsonb, path text[], section jsonb) returns jsonb
-language sql immutable parallel safe as $$
-    select case
-        when section is null then twin #- path
-        when cardinality(path) = 1 then twin || jsonb_build_object(path[1], section)
-        when jsonb_typeof(twin -> path[1]) = 'object' then jsonb_set(twin, path, section)
-        else jsonb_set(twin || jsonb_build_object(path[1], '{}'::jsonb), path, section)
-    end
-$$;

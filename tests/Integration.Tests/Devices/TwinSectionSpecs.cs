@@ -70,7 +70,7 @@ public sealed class TwinSectionSpecs(SystemUnderTest system)
     }
 
     [Fact]
-    public async Task A_section_the_twin_lacked_is_added_and_one_the_change_took_away_is_removed()
+    public async Task A_section_the_twin_lacked_is_added_and_one_the_change_left_out_is_kept_as_stored()
     {
         await using var database = await ScratchRegistry.CreateAsync(system, "iothub_sections_");
         var registry = new DeviceRegistry(database);
@@ -87,7 +87,9 @@ public sealed class TwinSectionSpecs(SystemUnderTest system)
 
         var after = (await registry.FindAsync("d1", CancellationToken.None))!.Twin;
         Assert.Equal(80, (int?)after["properties"]!["reported"]!["battery"]);
-        Assert.False(after.ContainsKey("tags"));
+        Assert.False(after["properties"]!.AsObject().ContainsKey("desired"));
+        Assert.Equal(1, (int?)after["tags"]!["a"]);
+        Assert.False(after.ContainsKey("version"));
         Assert.Equal("d1", (string?)after["deviceId"]);
     }
 

@@ -137,9 +137,9 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
     /// as it returns, and a job's pages read each twin once. A page that finds fewer is complete when the walk saw every
     /// device left; otherwise it asks again through the tags index (with fresh statistics, <see cref="AnalyzeWhenStaleAsync"/>),
     /// which finds a few matches among many devices at once but reads every match after the cursor for each page. Left to
-    /// the planner, that choice rests on the registry's statistics, and PostgreSQL keeps none of values over 1 KB, as tags can be: a job
-    /// over 100,000 such twins read every remaining match for each of its 100 pages (docs/benchmarks.md, "Paging targets
-    /// whatever the twins' size").
+    /// the planner, that choice rests on the registry's statistics, and PostgreSQL keeps none of values over 1 KB (twins
+    /// were indexed whole then; tags can be that large too): a job over 100,000 such twins read every remaining match for
+    /// each of its 100 pages (docs/benchmarks.md, "Paging targets whatever the twins' size").
     /// </remarks>
     public static async Task<List<string>> TargetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Query.Ast.Condition condition,
         string after, DateTimeOffset createdBy, int limit, CancellationToken ct)

@@ -4,7 +4,7 @@ namespace IotHubJobs.Registry;
 /// The parts of a twin that a batch edit reads and writes back (<see cref="TwinStore"/>): each a path of one or two keys,
 /// such as <c>tags</c> or <c>properties.reported</c>. An edit that touches only some sections then moves only those
 /// between PostgreSQL and the service — a device's report about 200 bytes instead of its whole twin (docs/benchmarks.md,
-/// "Only the sections an edit touches"). <see cref="Whole"/> reads and writes the whole twin. A change cannot remove a
+/// "Tags alone indexed; only the sections an edit touches"). <see cref="Whole"/> reads and writes the whole twin. A change cannot remove a
 /// section: one it leaves out is kept as stored.
 /// </summary>
 public sealed class TwinSections
@@ -24,6 +24,9 @@ public sealed class TwinSections
         // TwinStore writes the keys into its SQL as they are: letters only.
         if (paths.SelectMany(p => p).Any(key => key.Length == 0 || !key.All(char.IsAsciiLetterLower)))
             throw new ArgumentException("A twin section's keys are lower-case letters.", nameof(paths));
+        // A section inside another would be written twice.
+        if (paths.Any(p => paths.Any(q => q.Length < p.Length && p.Take(q.Length).SequenceEqual(q))))
+            throw new ArgumentException("A twin section cannot lie inside another.", nameof(paths));
         Paths = paths;
     }
 

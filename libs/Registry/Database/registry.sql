@@ -5,7 +5,7 @@ create schema if not exists registry;
 -- were (a desired patch, a report, a connection) then changes no indexed column, and with the room a fill factor of 50
 -- leaves on each page PostgreSQL writes it as a heap-only tuple, with no index entry at all. An index over the whole twin
 -- took every key of each new version again (docs/architecture.md, "Who owns which table"; docs/benchmarks.md, "Tags
--- alone indexed").
+-- alone indexed; only the sections an edit touches").
 create table if not exists registry.devices (
     device_id   text collate "C" primary key,
     twin        jsonb not null,

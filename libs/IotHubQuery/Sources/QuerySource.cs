@@ -17,9 +17,6 @@ public sealed class QuerySource
     /// <summary>The jsonb document that paths not in <see cref="Fields"/> resolve into; null = only fields.</summary>
     public string? Document { get; init; }
 
-    /// <summary>True when <see cref="Document"/> has a <c>gin (doc jsonb_path_ops)</c> index, so equality uses <c>@&gt;</c>.</summary>
-    public bool DocumentHasContainmentIndex { get; init; }
-
     /// <summary>Top-level fields stored in their own columns (they win over <see cref="Document"/>).</summary>
     public IReadOnlyList<SourceField> Fields { get; init; } = [];
 
@@ -117,7 +114,7 @@ public sealed class QuerySource
 
         if (Document is not null)
         {
-            return new ResolvedPath(null, Document, path.Segments, DocumentHasContainmentIndex);
+            return new ResolvedPath(null, Document, path.Segments, false);
         }
 
         if (field is not null)

@@ -121,7 +121,7 @@ internal sealed class ConditionTranslator(QuerySource source, SqlParameterList p
             : $"{value.Json} = {parameters.Jsonb(JsonText(literal))}";
     }
 
-    /// <summary><c>{"tags":{"x":value}}</c> for <c>tags.x</c>: the document a twin contains when the path holds the value.</summary>
+    /// <summary><c>{"x":value}</c> for <c>tags.x</c>: the document the indexed jsonb contains when the path holds the value.</summary>
     private static string ContainmentDocument(ResolvedPath resolved, Literal literal)
     {
         var node = JsonNodeOf(literal);

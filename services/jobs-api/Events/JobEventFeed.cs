@@ -108,7 +108,9 @@ public sealed class JobEventFeed
             return;
         }
         _jobs[jobId] = after;
-        if (!_selection.WantsProgress || !translation.CountsChanged) return;
+        // Progress tells of a running job's devices. The scheduler's count of a job's targets can reach the log before
+        // its start does (two messages, consumed concurrently); the start counts as a change, so nothing is lost.
+        if (!_selection.WantsProgress || !translation.CountsChanged || after.StartedAt is null) return;
         _throttle.Changed(jobId);
         var now = _sources.Clock.GetUtcNow();
         if (_throttle.IsDue(jobId, now)) await SnapshotAsync(jobId, now, ct);

@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Integration.Tests.Infrastructure;
 using Integration.Tests.Jobs;
+using IotHubJobs.Contracts.Jobs;
+using JobsApi.Jobs;
+using Marten;
 
 namespace Integration.Tests.Events;
 
@@ -48,6 +51,32 @@ public sealed class EventStreamSpecs(SystemUnderTest system)
         // Its last event was read: a reconnect after it is told to stop.
         using var again = await system.Hub.OpenStreamAsync($"/jobs/v2/{jobId}/events", r => r.Headers.TryAddWithoutValidation("Last-Event-ID", completed.Id));
         Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Progress_comes_only_after_job_running_even_when_the_targets_were_counted_before_the_start_was_recorded()
+    {
+        // The scheduler's JobStarted and JobTargetsResolved are two messages that jobs-api consumes concurrently: the
+        // count can reach the log first. Written here in that order, as the race leaves it.
+        var jobId = $"counted-first-{_run}";
+        var at = DateTimeOffset.UtcNow;
+        using (var store = DocumentStore.For(o => { o.Connection(system.DatabaseConnectionString); JobStore.Configure(o); }))
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream<JobStatus>(jobId,
+                // The running system relays this JobCreated too: its start is far away and its query targets nobody.
+                new JobCreated(jobId, JobTypes.ScheduleDeviceMethod, "deviceId = 'counted-first-matches-no-device'", at, at.AddYears(5), 60,
+                    new CloudToDeviceMethod("reboot", null, 30, 0), null),
+                new JobTargetsResolved(jobId, 1, at), new JobStarted(jobId, at),
+                new JobCompleted(jobId, new DeviceJobStatistics(1, 0, 1, 0, 0), at));
+            await session.SaveChangesAsync();
+        }
+
+        await using var stream = await EventStreamReader.OpenAsync(system.Hub, $"/jobs/v2/{jobId}/events");
+        var types = (await stream.ReadToEndAsync()).Select(e => e.Type).ToList();
+
+        Assert.Equal(["job.queued", "job.running"], types.Take(2));
+        Assert.Equal("job.completed", types[^1]);
     }
 
     [Fact]

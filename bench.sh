@@ -69,7 +69,7 @@
 # --latency N: N one-device method jobs one after another (startTime now, a simulated device that answers at once),
 # each timed from its PUT to the device's execution and to the first GET showing completed (polled every 10 ms);
 # prints {"mode":"latency","jobs":N,"putToExecutionMs":{"p50":..,"p99":..,"max":..},"putToCompletedMs":{..},"exact":..,
-# "servicesCode":..}.
+# "servicesCode":..,"jitProfilesAtStart":..}.
 # --rate R: the job is a rollout with maximumPerMinute R (docs/rollouts.md); the line adds "rate": the requested rate,
 # the achieved devices per minute (from each device job's claim time), the count of every full minute since the first
 # claim, and whether each full minute stayed within 5% of R. E.g. ./bench.sh --devices 3000 --job method --rate 1200.
@@ -141,7 +141,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # The services precompiled (scripts/compile.sh), so that a run measures the job rather than the first compiling of the
 # services' code: a checkout whose run.sh knows IOTHUB_COMPILED runs them from its .local/compiled/; an older one
 # ignores it and runs its everyday build. --jit: the everyday build (./run.sh without --compiled). Each run's JSON says
-# which code its services ran ("servicesCode").
+# which code its services ran ("servicesCode"), and how many instances started with the JIT profile their last stop left
+# in the state folder ("jitProfilesAtStart", libs/ServiceDefaults/JitProfile.cs): the first run in a folder has none.
 export IOTHUB_COMPILED="$COMPILED"
 BENCH_TOOL="$PWD/tests/Benchmark/bin/Release/net10.0/Benchmark.dll"   # this working tree's, for every side
 DEVICE_LOAD="$PWD/tests/DeviceLoad/bin/Release/net10.0/DeviceLoad.dll" # the real devices' load generator

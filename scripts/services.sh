@@ -160,6 +160,7 @@ start_service() {
       "ConnectionStrings__rabbitmq=$IOTHUB_RABBITMQ_URI" \
       "RabbitMq__ClusterNodes=${IOTHUB_RABBITMQ_CLUSTER_NODES:-}" \
       "OTEL_SERVICE_NAME=$name" \
+      "Runtime__JitProfileDirectory=$IOTHUB_LOCAL_DIR/jit-profiles" \
       "$@" \
       bash -c 'echo "$$ $1" > "$2"; exec dotnet "$1"' svc "$dll" "$PID_DIR/$name.pid" \
       >"$logf" 2>&1 </dev/null ) &

@@ -9,9 +9,10 @@ namespace IotHubJobs.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>What every service shares: the clock, telemetry and health checks.</summary>
+    /// <summary>What every service shares: the clock, telemetry, health checks and its JIT profile.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        JitProfile.Start(builder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddTelemetry();
         // One JSON object per log line, with trace and span ids and every scope (job id), for log pipelines.

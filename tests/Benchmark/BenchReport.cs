@@ -21,7 +21,7 @@ public sealed record BenchReport(string Job, int Devices, int Executors, double 
     MachineCpu MachineCpuDuringJob, double[]? LoadAtStart, double[] LoadAtEnd, string PostgresFsync,
     string? ExecutionsCountedFrom, string? Side, string? Commit, string Transport, JsonObject? RealDevices, JsonObject? Rate = null,
     JsonObject? Webhook = null, double? ToolCpuSeconds = null, WorkPerDeviceOp? Work = null, JsonObject? Floor = null,
-    JsonObject? RunningGetMs = null, string? ServicesCode = null)
+    JsonObject? RunningGetMs = null, string? ServicesCode = null, int? JitProfilesAtStart = null)
 {
     /// <summary>
     /// The instance's own CPU time (all its processes) per device operation: what a device operation costs, which
@@ -38,6 +38,7 @@ public sealed record BenchReport(string Job, int Devices, int Executors, double 
         json["job"] = Job;
         json["transport"] = Transport;
         if (ServicesCode is not null) json["servicesCode"] = ServicesCode;
+        if (JitProfilesAtStart is not null) json["jitProfilesAtStart"] = JitProfilesAtStart;
         json["devices"] = Devices;
         json["executors"] = Executors;
         json["seconds"] = Seconds;

@@ -76,7 +76,8 @@ public sealed class FleetJobRun(BenchOptions options)
             Math.Round(options.Devices / Math.Max(seconds, 0.001)), (long)(firstDispatch - start).TotalMilliseconds,
             PeakMemory.PerService(options.PidDirectory), jobExact && devicesExact && (bool?)webhook?["exact"] != false, cpu, machine, options.LoadAtStart, LoadAverage.Now(),
             await SettingAsync(db, "fsync"), realFleet is null ? executions?.Table : "devices (load generator)", options.Side, options.Commit,
-            options.Transport, realDevices, rate, webhook, Math.Round(toolCpu, 1), work, floor, runningGet, ServicesCode.Of(options.PidDirectory));
+            options.Transport, realDevices, rate, webhook, Math.Round(toolCpu, 1), work, floor, runningGet, ServicesCode.Of(options.PidDirectory),
+            ServicesCode.JitProfilesAtStart(options.PidDirectory));
     }
 
     /// <summary>What only a run with real devices has: connecting them, and what the devices and their load generator saw.</summary>

@@ -50,6 +50,7 @@ public sealed class LatencyRun(LatencyRun.Options options)
         {
             ["mode"] = "latency", ["jobs"] = options.Jobs, ["pollMs"] = PollInterval.TotalMilliseconds,
             ["servicesCode"] = options.PidDirectory is null ? null : ServicesCode.Of(options.PidDirectory),
+            ["jitProfilesAtStart"] = options.PidDirectory is null ? null : ServicesCode.JitProfilesAtStart(options.PidDirectory),
             ["putToExecutionMs"] = Percentiles.Of(samples.Select(s => s.ExecutedMs)),
             ["putToCompletedMs"] = Percentiles.Of(samples.Select(s => s.CompletedMs)),
             ["exact"] = exact,

@@ -17,4 +17,18 @@ public static class ServicesCode
         var precompiled = dlls.Count(dll => File.Exists(Path.ChangeExtension(dll, ".r2r.dll")));
         return precompiled == 0 ? "jit" : precompiled == dlls.Count ? "precompiled" : "mixed";
     }
+
+    /// <summary>
+    /// How many service instances started with a JIT profile an earlier run of theirs left (libs/ServiceDefaults/JitProfile.cs:
+    /// written when an instance stops, in the state folder's jit-profiles/): a profile older than the instance's pid file.
+    /// </summary>
+    public static int JitProfilesAtStart(string pidDirectory)
+    {
+        var profiles = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pidDirectory).TrimEnd('/'))!, "jit-profiles");
+        return Directory.GetFiles(pidDirectory, "*.pid").Count(pidFile =>
+        {
+            var profile = new FileInfo(Path.Combine(profiles, Path.GetFileNameWithoutExtension(pidFile) + ".jitprofile"));
+            return profile.Exists && profile.LastWriteTimeUtc < File.GetLastWriteTimeUtc(pidFile);
+        });
+    }
 }

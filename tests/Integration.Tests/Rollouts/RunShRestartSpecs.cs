@@ -9,7 +9,8 @@ namespace Integration.Tests.Rollouts;
 /// <summary>
 /// The "survives <c>./run.sh stop</c>/start": the whole hub as an operator runs it — ./run.sh with a data folder
 /// and ports of its own (IOTHUB_LOCAL_DIR and the port variables of scripts/infra.sh and scripts/services.sh) — is stopped
-/// and started again while a rollout is paused and waits for approval. Nothing of it lives in a process.
+/// and started again while a rollout is paused and waits for approval. Nothing of it lives in a process. And what a stop
+/// leaves for the next start: each instance's JIT profile.
 /// </summary>
 [Collection(OwnServersCollection.Name)]
 public sealed class RunShRestartSpecs
@@ -19,18 +20,7 @@ public sealed class RunShRestartSpecs
     [Fact]
     public async Task A_paused_rollout_waiting_for_approval_survives_run_sh_stop_and_start_and_then_completes_exactly()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "iothub-jobs-tests", "runsh-" + _run);
-        Directory.CreateDirectory(directory);
-        var environment = new Dictionary<string, string>
-        {
-            ["IOTHUB_LOCAL_DIR"] = directory,
-            ["IOTHUB_PG_PORT"] = Port(), ["IOTHUB_RABBITMQ_PORT"] = Port(), ["IOTHUB_RABBITMQ_DIST_PORT"] = Port(), ["IOTHUB_EPMD_PORT"] = Port(),
-            ["IOTHUB_JOBS_API_PORT"] = Port(), ["IOTHUB_SCHEDULER_PORT"] = Port(), ["IOTHUB_EXECUTOR_PORT"] = Port(),
-            ["IOTHUB_EXECUTOR2_PORT"] = Port(), ["IOTHUB_DEVICE_SIM_PORT"] = Port(), ["IOTHUB_DEVICE_GATEWAY_PORT"] = Port(),
-            ["HUB_MQTT_PORT"] = Port(), ["HUB_HTTPS_PORT"] = Port(),
-            // Durable, whatever the caller exported: a stop must not lose committed work.
-            ["IOTHUB_PG_FAST"] = "0",
-        }.Select(e => (e.Key, e.Value)).ToArray();
+        var (directory, environment) = OwnHub();
         try
         {
             await RunShAsync("./run.sh --detach --no-build", environment);
@@ -74,6 +64,46 @@ public sealed class RunShRestartSpecs
             await Bash.RunAsync("./run.sh stop", TimeSpan.FromMinutes(5), environment);
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    [Fact]
+    public async Task Run_sh_stop_leaves_each_service_instance_its_jit_profile_for_the_next_start()
+    {
+        var (directory, environment) = OwnHub();
+        try
+        {
+            await RunShAsync("./run.sh --detach --no-build", environment);
+            await RunShAsync("./run.sh stop", environment);
+
+            // Written by the runtime as each process ends (libs/ServiceDefaults/JitProfile.cs), one per instance.
+            var profiles = Path.Combine(directory, "jit-profiles");
+            Assert.All(new[] { "jobs-api", "scheduler", "executor-1", "executor-2", "device-sim", "device-gateway", "gateway" },
+                instance => Assert.True(new FileInfo(Path.Combine(profiles, instance + ".jitprofile")) is { Exists: true, Length: > 0 }, $"{instance}'s profile"));
+            await RunShAsync("./run.sh --detach --no-build", environment);
+        }
+        finally
+        {
+            await Bash.RunAsync("./run.sh stop", TimeSpan.FromMinutes(5), environment);
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>A data folder and ports of its own for ./run.sh.</summary>
+    private (string Directory, (string Key, string Value)[] Environment) OwnHub()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "iothub-jobs-tests", "runsh-" + _run);
+        Directory.CreateDirectory(directory);
+        var environment = new Dictionary<string, string>
+        {
+            ["IOTHUB_LOCAL_DIR"] = directory,
+            ["IOTHUB_PG_PORT"] = Port(), ["IOTHUB_RABBITMQ_PORT"] = Port(), ["IOTHUB_RABBITMQ_DIST_PORT"] = Port(), ["IOTHUB_EPMD_PORT"] = Port(),
+            ["IOTHUB_JOBS_API_PORT"] = Port(), ["IOTHUB_SCHEDULER_PORT"] = Port(), ["IOTHUB_EXECUTOR_PORT"] = Port(),
+            ["IOTHUB_EXECUTOR2_PORT"] = Port(), ["IOTHUB_DEVICE_SIM_PORT"] = Port(), ["IOTHUB_DEVICE_GATEWAY_PORT"] = Port(),
+            ["HUB_MQTT_PORT"] = Port(), ["HUB_HTTPS_PORT"] = Port(),
+            // Durable, whatever the caller exported: a stop must not lose committed work.
+            ["IOTHUB_PG_FAST"] = "0",
+        }.Select(e => (e.Key, e.Value)).ToArray();
+        return (directory, environment);
     }
 
     private static string Port() => SystemUnderTest.FreePort().ToString();

@@ -8,9 +8,9 @@ namespace IotHubJobs.ServiceDefaults;
 /// The runtime's multicore JIT (<see cref="ProfileOptimization"/>): a service records which methods had to be compiled
 /// while it ran — code its ReadyToRun image does not hold, such as generic instantiations made at run time — and at its
 /// next start compiles them on a background thread before its first job calls them (docs/benchmarks.md, "The first job
-/// after a start plays a JIT profile"). One profile per instance (<c>OTEL_SERVICE_NAME</c>: executor-1 and executor-2 keep their own),
-/// written when the service stops. Off unless <c>Runtime:JitProfileDirectory</c> is set; a profile from other code is
-/// skipped by the runtime module by module.
+/// after a start plays a JIT profile"). One profile per instance (<c>OTEL_SERVICE_NAME</c>: executor-1 and executor-2
+/// keep their own), written when the service stops. Off unless <c>Runtime:JitProfileDirectory</c> is set; a profile from
+/// other code is skipped by the runtime module by module.
 /// </summary>
 public static class JitProfile
 {

@@ -79,6 +79,7 @@ public sealed class RunShRestartSpecs
             var profiles = Path.Combine(directory, "jit-profiles");
             Assert.All(new[] { "jobs-api", "scheduler", "executor-1", "executor-2", "device-sim", "device-gateway", "gateway" },
                 instance => Assert.True(new FileInfo(Path.Combine(profiles, instance + ".jitprofile")) is { Exists: true, Length: > 0 }, $"{instance}'s profile"));
+            // The next start plays them: every service still has to come up healthy (RunShAsync asserts the exit code).
             await RunShAsync("./run.sh --detach --no-build", environment);
         }
         finally

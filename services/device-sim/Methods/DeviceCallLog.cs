@@ -33,7 +33,8 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
                 returning device_id, job_id, method_name),
             executed as (
                 insert into devicesim.executions (call_id, device_id, job_id, method_name, executed_at)
-                select $1, device_id, job_id, method_name, $5 from received where device_id = any($6))
+                select $1, r.device_id, r.job_id, r.method_name, $5
+                  from received r join unnest($6::text[]) as reachable(device_id) on reachable.device_id = r.device_id)
             select device_id from received
             """, conn, tx);
         cmd.Parameters.AddWithValue(callId);

@@ -93,6 +93,34 @@ public sealed class TwinSectionSpecs(SystemUnderTest system)
         Assert.Equal("d1", (string?)after["deviceId"]);
     }
 
+    [Fact]
+    public async Task One_batch_writes_a_twin_that_has_the_section_s_parent_and_one_that_lacks_it_each_completely()
+    {
+        await using var database = await ScratchRegistry.CreateAsync(system, "iothub_sections_");
+        var registry = new DeviceRegistry(database);
+        await registry.CreateAsync([Device("d1", FullTwin("d1")), Device("d2", new JsonObject { ["deviceId"] = "d2", ["tags"] = new JsonObject { ["a"] = 1 } })],
+            Now, CancellationToken.None);
+        var before = (await registry.FindAsync("d1", CancellationToken.None))!.Twin;
+
+        await new TwinStore(database).UpdateAsync(["d1", "d2"], TwinSections.Reported, twins =>
+        {
+            foreach (var id in new[] { "d1", "d2" })
+            {
+                twins.TryGet(id, out var twin);
+                twins.Save(id, TwinEditor.Report(twin!, new JsonObject { ["firmware"] = "3.0" }, Now).Twin);
+            }
+            return 0;
+        }, CancellationToken.None);
+
+        var first = (await registry.FindAsync("d1", CancellationToken.None))!.Twin;
+        var second = (await registry.FindAsync("d2", CancellationToken.None))!.Twin;
+        Assert.Equal("3.0", (string?)first["properties"]!["reported"]!["firmware"]);
+        Assert.True(JsonNode.DeepEquals(Without(before, "properties", "reported"), Without(first, "properties", "reported")));
+        Assert.Equal("3.0", (string?)second["properties"]!["reported"]!["firmware"]);
+        Assert.Equal(["reported"], second["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(1, (int?)second["tags"]!["a"]);
+    }
+
     private static DeviceRegistry.Device Device(string id, JsonObject twin) => new(id, new JsonObject { ["deviceId"] = id }, twin);
 
     private static JsonObject FullTwin(string id) => new()

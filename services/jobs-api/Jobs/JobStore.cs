@@ -3,6 +3,8 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using System.Text.Json.Serialization;
+using Weasel.Core;
 
 namespace JobsApi.Jobs;
 
@@ -12,6 +14,10 @@ public static class JobStore
     public static void Configure(StoreOptions o)
     {
         o.DatabaseSchemaName = "jobs";
+        // Marten's own defaults, but a null is left out rather than written: results are most of a job's events, and a
+        // success has no error, a twin result no method status or payload. Reading back gives the same records.
+        o.UseSystemTextJsonForSerialization(EnumStorage.AsInteger, Casing.Default,
+            json => json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
         o.AutoCreateSchemaObjects = AutoCreate.All;
         o.Events.StreamIdentity = StreamIdentity.AsString;
         o.Events.MetadataConfig.CorrelationIdEnabled = true;

@@ -47,8 +47,9 @@ public sealed class RecordDeviceResultsConsumerDefinition : ConsumerDefinition<R
     // transaction records up to 6,250 results, and jobs-api holds at most 200 prefetched messages, under 10 MB,
     // whatever the job's size. Batches of one job wait for each other (JobWriter holds the job's stream lock), so two at
     // a time, each taking what arrived while the other wrote, keep a busy job's writer up with its executors better than
-    // four smaller ones (docs/benchmarks.md, "Twin writes set sections in place"). 100 a batch held more at a million
-    // devices (jobs-api's peak 342 MB against 243–316 MB at 100,000), so the prefetch stays where it was.
+    // four smaller ones (measured with 100 a batch: docs/benchmarks.md, "Twin writes set sections in place"). 100 a batch
+    // held more at a million devices (jobs-api's peak 342 MB against 243–316 MB at 100,000), so the prefetch stays where
+    // it was.
     private const int MessageLimit = 50;
     private const int ConcurrencyLimit = 2;
 

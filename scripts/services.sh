@@ -35,8 +35,10 @@ services_init() {
     DLL_JOBS_API="$c/jobs-api/JobsApi.dll" DLL_SCHEDULER="$c/scheduler/Scheduler.dll" DLL_EXECUTOR="$c/executor/Executor.dll"
     DLL_DEVICE_SIM="$c/device-sim/DeviceSim.dll" DLL_DEVICE_GATEWAY="$c/device-gateway/DeviceGateway.dll" DLL_GATEWAY="$c/gateway/Gateway.dll"
     MISSING_BUILD_HINT="scripts/compile.sh first, or drop --no-build"
+    JIT_PROFILE_DIR="$IOTHUB_LOCAL_DIR/jit-profiles/compiled" JIT_PROFILE_SEEDS="$c/jit-profiles"
     return
   fi
+  JIT_PROFILE_DIR="$IOTHUB_LOCAL_DIR/jit-profiles/everyday" JIT_PROFILE_SEEDS=""
   DLL_JOBS_API="$build_root/services/jobs-api/bin/$BIN_CFG/net10.0/JobsApi.dll"
   DLL_SCHEDULER="$build_root/services/scheduler/bin/$BIN_CFG/net10.0/Scheduler.dll"
   DLL_EXECUTOR="$build_root/services/executor/bin/$BIN_CFG/net10.0/Executor.dll"
@@ -145,6 +147,17 @@ service_pid() {
   echo "$pid"
 }
 
+# seed_jit_profile NAME: an instance's JIT profile (libs/ServiceDefaults/JitProfile.cs) is the one its last stop wrote in
+# the state folder, one folder per kind of code (a profile of other code is of no use). The precompiled services also
+# come with profiles that scripts/compile.sh recorded on a short job right after compiling them: an instance that has
+# none of its own yet, or only one older than its code, starts with that one, so the first job after an installation
+# or a new build runs like the next (docs/benchmarks.md, "A first start with the build's profile").
+seed_jit_profile() {
+  local seed="${JIT_PROFILE_SEEDS:+$JIT_PROFILE_SEEDS/$1.jitprofile}" own="$JIT_PROFILE_DIR/$1.jitprofile"
+  [ -n "$seed" ] && [ -f "$seed" ] || return 0
+  if [ ! -f "$own" ] || [ "$seed" -nt "$own" ]; then mkdir -p "$JIT_PROFILE_DIR" && cp -p "$seed" "$own"; fi
+}
+
 # start_service NAME DLL PORT [VAR=value ...]
 start_service() {
   local name="$1" dll="$2" port="$3"; shift 3
@@ -153,6 +166,7 @@ start_service() {
   if port_in_use "$port"; then die "$name: port $port is already in use by another program"; fi
   local logf="$LOG_DIR/$name.log"
   [ -f "$logf" ] && mv -f "$logf" "$logf.1"
+  seed_jit_profile "$name"
   # own session (setsid): a Ctrl-C in the terminal reaches run.sh, which stops everything in
   # order; the pid file holds "<pid> <dll>" so that stop only ever signals this process
   ( close_fds; cd "$(dirname "$dll")" && exec setsid env \
@@ -160,7 +174,7 @@ start_service() {
       "ConnectionStrings__rabbitmq=$IOTHUB_RABBITMQ_URI" \
       "RabbitMq__ClusterNodes=${IOTHUB_RABBITMQ_CLUSTER_NODES:-}" \
       "OTEL_SERVICE_NAME=$name" \
-      "Runtime__JitProfileDirectory=$IOTHUB_LOCAL_DIR/jit-profiles" \
+      "Runtime__JitProfileDirectory=$JIT_PROFILE_DIR" \
       "$@" \
       bash -c 'echo "$$ $1" > "$2"; exec dotnet "$1"' svc "$dll" "$PID_DIR/$name.pid" \
       >"$logf" 2>&1 </dev/null ) &

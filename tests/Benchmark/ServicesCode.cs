@@ -19,12 +19,15 @@ public static class ServicesCode
     }
 
     /// <summary>
-    /// How many service instances started with a JIT profile an earlier run of theirs left (libs/ServiceDefaults/JitProfile.cs:
-    /// written when an instance stops, in the state folder's jit-profiles/): a profile older than the instance's pid file.
+    /// How many service instances started with a JIT profile (libs/ServiceDefaults/JitProfile.cs): one an earlier run of
+    /// theirs wrote when it stopped, or for the precompiled services the one scripts/compile.sh recorded, copied in at the
+    /// start (scripts/services.sh, seed_jit_profile) — in the state folder's jit-profiles/compiled/ or jit-profiles/everyday/,
+    /// older than the instance's pid file.
     /// </summary>
     public static int JitProfilesAtStart(string pidDirectory)
     {
-        var profiles = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pidDirectory).TrimEnd('/'))!, "jit-profiles");
+        var kind = Of(pidDirectory) == "precompiled" ? "compiled" : "everyday";
+        var profiles = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pidDirectory).TrimEnd('/'))!, "jit-profiles", kind);
         return Directory.GetFiles(pidDirectory, "*.pid").Count(pidFile =>
         {
             var profile = new FileInfo(Path.Combine(profiles, Path.GetFileNameWithoutExtension(pidFile) + ".jitprofile"));

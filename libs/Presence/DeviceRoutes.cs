@@ -49,6 +49,26 @@ public sealed class DeviceRoutes(DevicePresence presence, DeviceRegistry registr
         }
     }
 
+    /// <summary>
+    /// Where desired-property changes go besides their event (docs/devices.md, "Twins"): to the desired-changes queue of
+    /// each live device-gateway instance, the changes of the devices whose connections it holds. A device no instance
+    /// holds is left out: it hears of the changes made while it is connected, and reads its twin when it connects.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, List<DeviceDesiredProperties>>> DesiredChangeQueuesAsync(
+        IReadOnlyList<DeviceDesiredProperties> changes, CancellationToken ct)
+    {
+        var holders = await presence.HolderQueuesAsync(changes.Select(c => c.DeviceId).ToList(), ct);
+        var byQueue = new Dictionary<string, List<DeviceDesiredProperties>>(StringComparer.Ordinal);
+        foreach (var change in changes)
+        {
+            if (!holders.TryGetValue(change.DeviceId, out var holder)) continue;
+            var queue = DeviceLayerQueues.DesiredChangesOf(holder);
+            if (!byQueue.TryGetValue(queue, out var held)) byQueue[queue] = held = [];
+            held.Add(change);
+        }
+        return byQueue;
+    }
+
     private static void Add(Dictionary<string, List<string>> byQueue, string queue, string device)
     {
         if (!byQueue.TryGetValue(queue, out var devices)) byQueue[queue] = devices = [];

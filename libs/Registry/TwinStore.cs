@@ -8,7 +8,10 @@ namespace IotHubJobs.Registry;
 /// <see cref="MaxBatch"/> twins (<c>select … for update</c>, in device-id order so concurrent batches cannot deadlock),
 /// runs the caller's in-memory change, and writes every changed twin back with one <c>update … from unnest(…)</c>. Only
 /// the <see cref="TwinSections"/> the caller names travel: the change sees a twin that holds just those, and they are
-/// merged back into the stored twin, the rest of which stays as it is.
+/// merged back into the stored twin, the rest of which stays as it is. The write finds each row by the address
+/// (<c>ctid</c>) the lock read: no other transaction can update a row this one has locked, and the batch writes it once,
+/// so the address still holds — one page read instead of another walk down the primary key (docs/benchmarks.md,
+/// "Rows written where the lock found them").
 /// </summary>
 public sealed class TwinStore(NpgsqlDataSource dataSource)
 {
@@ -21,38 +24,42 @@ public sealed class TwinStore(NpgsqlDataSource dataSource)
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var locked = new LockedTwins(await LockAsync(conn, tx, ids, sections, ct));
+        var (twins, rows) = await LockAsync(conn, tx, ids, sections, ct);
+        var locked = new LockedTwins(twins);
         var result = change(locked);
-        if (locked.Changed.Count > 0) await WriteAsync(conn, tx, locked.Changed, sections, ct);
+        if (locked.Changed.Count > 0) await WriteAsync(conn, tx, locked.Changed, rows, sections, ct);
         await tx.CommitAsync(ct);
         return result;
     }
 
-    private static async Task<Dictionary<string, JsonObject>> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string[] ids,
-        TwinSections sections, CancellationToken ct)
+    private static async Task<(Dictionary<string, JsonObject> Twins, Dictionary<string, string> Rows)> LockAsync(NpgsqlConnection conn,
+        NpgsqlTransaction tx, string[] ids, TwinSections sections, CancellationToken ct)
     {
         var columns = sections.IsWhole
             ? "twin::text"
             : string.Join(", ", sections.Paths.Select((_, i) => $"(twin #> ${i + 2}::text[])::text"));
         await using var cmd = new NpgsqlCommand(
-            $"select device_id, {columns} from registry.devices where device_id = any($1) order by device_id for update", conn, tx);
+            $"select device_id, ctid::text, {columns} from registry.devices where device_id = any($1) order by device_id for update", conn, tx);
         cmd.Parameters.AddWithValue(ids);
         foreach (var path in sections.Paths) cmd.Parameters.AddWithValue(path);
         var twins = new Dictionary<string, JsonObject>(ids.Length, StringComparer.Ordinal);
+        var rows = new Dictionary<string, string>(ids.Length, StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
+            var deviceId = reader.GetString(0);
+            rows[deviceId] = reader.GetString(1);
             if (sections.IsWhole)
             {
-                twins[reader.GetString(0)] = JsonNode.Parse(reader.GetString(1))!.AsObject();
+                twins[deviceId] = JsonNode.Parse(reader.GetString(2))!.AsObject();
                 continue;
             }
             var twin = new JsonObject();
             for (var i = 0; i < sections.Paths.Count; i++)
-                if (!reader.IsDBNull(i + 1)) Place(twin, sections.Paths[i], JsonNode.Parse(reader.GetString(i + 1)));
-            twins[reader.GetString(0)] = twin;
+                if (!reader.IsDBNull(i + 2)) Place(twin, sections.Paths[i], JsonNode.Parse(reader.GetString(i + 2)));
+            twins[deviceId] = twin;
         }
-        return twins;
+        return (twins, rows);
     }
 
     private static void Place(JsonObject twin, string[] path, JsonNode? value)
@@ -75,20 +82,23 @@ public sealed class TwinStore(NpgsqlDataSource dataSource)
     }
 
     private static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyDictionary<string, JsonObject> twins,
-        TwinSections sections, CancellationToken ct)
+        IReadOnlyDictionary<string, string> rows, TwinSections sections, CancellationToken ct)
     {
         var count = sections.Paths.Count;
-        var inputs = sections.IsWhole ? "$2::text[]" : string.Join(", ", Enumerable.Range(0, count).Select(i => $"${i + 2}::text[]"));
+        var inputs = sections.IsWhole ? "$3::text[]" : string.Join(", ", Enumerable.Range(0, count).Select(i => $"${i + 3}::text[]"));
         var names = sections.IsWhole ? "twin" : string.Join(", ", Enumerable.Range(0, count).Select(i => $"s{i}"));
         await using var cmd = new NpgsqlCommand($"""
             update registry.devices d set twin = {(sections.IsWhole ? "u.twin::jsonb" : WithSections(sections))}
-              from unnest($1::text[], {inputs}) as u(device_id, {names})
-             where d.device_id = u.device_id
+              from unnest($1::text[]::tid[], $2::text[], {inputs}) as u(row_id, device_id, {names})
+             where d.ctid = u.row_id and d.device_id = u.device_id
             """, conn, tx);
+        cmd.Parameters.AddWithValue(twins.Keys.Select(id => rows[id]).ToArray());
         cmd.Parameters.AddWithValue(twins.Keys.ToArray());
         if (sections.IsWhole) cmd.Parameters.AddWithValue(twins.Values.Select(t => t.ToJsonString()).ToArray());
         foreach (var path in sections.Paths) cmd.Parameters.AddWithValue(twins.Values.Select(t => Section(t, path)).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
+        // Every changed twin was locked above, so each finds its row; anything else must not commit as if it had.
+        var written = await cmd.ExecuteNonQueryAsync(ct);
+        if (written != twins.Count) throw new InvalidOperationException($"Wrote {written} of {twins.Count} locked twins.");
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using IotHubJobs.Contracts.Devices;
 
 namespace DeviceGateway;
 
@@ -18,7 +19,7 @@ public sealed partial record DeviceGatewayOptions(
     TimeSpan TokenClockSkew)
 {
     public string CallQueue => $"device-gateway-{InstanceId}";
-    public string DesiredQueue => $"device-gateway-{InstanceId}-desired";
+    public string DesiredQueue => DeviceLayerQueues.DesiredChangesOf(CallQueue);
 
     public static DeviceGatewayOptions From(IConfiguration configuration, string contentRoot)
     {

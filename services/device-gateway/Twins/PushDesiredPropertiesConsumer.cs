@@ -7,8 +7,9 @@ using System.Text.Json.Nodes;
 namespace DeviceGateway.Twins;
 
 /// <summary>
-/// Pushes desired-property changes to the devices this instance holds (docs/devices.md, "Twins"): every device-gateway
-/// instance gets every <see cref="DesiredPropertiesChanged"/> on a queue of its own and sends
+/// Pushes desired-property changes to the devices this instance holds (docs/devices.md, "Twins"): the executor and
+/// jobs-api send each instance the <see cref="DesiredPropertiesChanged"/> of the devices presence says it holds, on a
+/// queue of its own, and it sends
 /// <c>$iothub/twin/PATCH/properties/desired/?$version={v}</c> to those of its connected devices that subscribed. A
 /// change no newer than what the device already has (a late or repeated message, or a twin read since) is not sent:
 /// versions only go up. Nothing is queued for a device that is not connected, as IoT Hub does.
@@ -43,15 +44,17 @@ public sealed class PushDesiredPropertiesConsumer(ConnectedDevices devices, Devi
 }
 
 /// <summary>
-/// This instance's own queue of desired changes (<c>device-gateway-{instance}-desired</c>), bound to the event like
-/// device-sim's. It expires five minutes after its instance stopped consuming: what it would gather then is for devices
-/// that are no longer connected, which IoT Hub does not queue for either.
+/// This instance's own queue of desired changes (<c>device-gateway-{instance}-desired-changes</c>, DeviceLayerQueues.DesiredChangesOf),
+/// sent to and not bound to the event: an instance hears of its own devices' changes only, not of a whole fleet's
+/// simulated ones. It expires five minutes after its instance stopped consuming: what it would gather then is for
+/// devices that are no longer connected, which IoT Hub does not queue for either.
 /// </summary>
 public sealed class PushDesiredPropertiesConsumerDefinition : ConsumerDefinition<PushDesiredPropertiesConsumer>
 {
     public PushDesiredPropertiesConsumerDefinition(DeviceGatewayOptions options) => Endpoint(e =>
     {
         e.Name = options.DesiredQueue;
+        e.ConfigureConsumeTopology = false;
         e.PrefetchCount = 32;
         e.ConcurrentMessageLimit = 8;
     });

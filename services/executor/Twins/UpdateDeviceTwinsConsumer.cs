@@ -4,6 +4,7 @@ using IotHubJobs.Contracts.Devices;
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.DeviceTwins;
 using IotHubJobs.Dispatch;
+using IotHubJobs.Presence;
 using IotHubJobs.ServiceDefaults;
 using MassTransit;
 using Npgsql;
@@ -14,11 +15,12 @@ namespace Executor.Twins;
 /// <summary>
 /// Runs a twin job on a chunk of devices (docs/iothub-api.md, "Jobs v2" and "Device twins"): claim them (at most once
 /// per job), apply the job's patch to all of them as a forced update in one transaction, then publish one message with
-/// every result and one telling the device layer about the desired changes. Devices deleted since the job started fail
-/// with <c>DeviceNotFound</c>.
+/// every result and one telling the device layer about the desired changes, and send the device-gateway instances
+/// holding connected devices theirs (libs/Presence, <see cref="DeviceRoutes.DesiredChangeQueuesAsync"/>). Devices deleted
+/// since the job started fail with <c>DeviceNotFound</c>.
 /// </summary>
-public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore store, ClaimedOutcomes report, TimeProvider clock,
-    IConfiguration configuration, ILogger<UpdateDeviceTwinsConsumer> logger)
+public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore store, ClaimedOutcomes report, DeviceRoutes routes,
+    TimeProvider clock, IConfiguration configuration, ILogger<UpdateDeviceTwinsConsumer> logger)
     : IConsumer<UpdateDeviceTwins>
 {
     /// <summary>A chunk is one short transaction; beyond this (plus the claim grace) the sweeper treats the claim as lost.</summary>
@@ -53,12 +55,33 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
             await claims.AwaitAcknowledgementAsync(command.JobId, outcome.AwaitingAcknowledgement, _instance, until, ct);
             claim = claim with { DeviceIds = outcome.Results.Select(r => r.DeviceId).ToList() };
         }
+        var holders = await HoldersAsync(command.JobId, outcome.DesiredChanges);
         // Published again after a failure, the results are ignored as already recorded and a desired change is told once more.
         await report.ReportAsync(command.JobId, claim, _instance, async token =>
         {
             if (outcome.Results.Count > 0) await context.PublishBatch(ResultMessages.Of(command.JobId, outcome.Results), token);
             if (outcome.DesiredChanges.Count > 0) await context.Publish(new DesiredPropertiesChanged(outcome.DesiredChanges), token);
+            foreach (var (queue, changes) in holders)
+                await (await context.GetSendEndpoint(QueueAddress.Of(queue))).Send(new DesiredPropertiesChanged(changes), token);
         });
+    }
+
+    /// <summary>
+    /// The device-gateway queues for the connected devices' changes. The twins are committed and the claims taken, so a
+    /// failed lookup is not this delivery's failure: those devices then hear of the change when they next read their twin.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, List<DeviceDesiredProperties>>> HoldersAsync(string jobId, IReadOnlyList<DeviceDesiredProperties> changes)
+    {
+        if (changes.Count == 0) return new Dictionary<string, List<DeviceDesiredProperties>>();
+        try
+        {
+            return await routes.DesiredChangeQueuesAsync(changes, CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "Connected devices of job {JobId} not told of its desired change: presence could not be read", jobId);
+            return new Dictionary<string, List<DeviceDesiredProperties>>();
+        }
     }
 
     /// <summary>Retries transient database failures here, because the claims are already taken and a redelivered

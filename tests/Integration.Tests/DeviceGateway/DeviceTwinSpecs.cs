@@ -87,6 +87,30 @@ public sealed class DeviceTwinSpecs(SystemUnderTest system)
     }
 
     [Fact]
+    public async Task A_twin_job_s_desired_change_is_sent_once_to_the_connected_device_by_the_instance_holding_it()
+    {
+        var device = await _devices.RegisterAsync("twin-job-desired");
+        await using var client = await _devices.ConnectAsync(device);
+        await client.SubscribeAsync("$iothub/twin/res/#");
+        await client.SubscribeAsync("$iothub/twin/PATCH/properties/desired/#");
+
+        var jobId = "twin-push-" + Guid.NewGuid().ToString("N")[..12];
+        (await system.Hub.PutAsync($"/jobs/v2/{jobId}", new JsonObject
+        {
+            ["jobId"] = jobId, ["type"] = "scheduleUpdateTwin", ["maxExecutionTimeInSeconds"] = 600,
+            ["queryCondition"] = $"deviceId = '{device.DeviceId}'",
+            ["updateTwin"] = JsonNode.Parse("""{"etag":"*","properties":{"desired":{"fw":"3.0"}}}"""),
+        })).EnsureStatus(HttpStatusCode.OK);
+
+        var pushed = await client.NextAsync("$iothub/twin/PATCH/properties/desired/");
+        Assert.Equal("$iothub/twin/PATCH/properties/desired/?$version=2", pushed.Topic);
+        Assert.Equal("3.0", (string?)JsonNode.Parse(MqttDevice.Body(pushed))!["fw"]);
+        Assert.Equal("completed", (string?)(await Jobs.Fleet.WaitUntilFinishedAsync(system.Hub, jobId))["status"]);
+        Assert.Equal(200, (await client.GetTwinAsync()).Status);
+        Assert.Equal(0, client.CountReceived("$iothub/twin/PATCH/properties/desired/"));
+    }
+
+    [Fact]
     public async Task A_device_that_did_not_subscribe_to_desired_properties_is_not_sent_them()
     {
         var device = await _devices.RegisterAsync("twin-unsubscribed");

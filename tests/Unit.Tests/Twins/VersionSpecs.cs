@@ -42,6 +42,15 @@ public class VersionSpecs
     }
 
     [Fact]
+    public void Etags_drawn_together_on_many_threads_are_all_different_twelve_character_tokens()
+    {
+        var etags = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 8, _ => { for (var i = 0; i < 1000; i++) etags.Add(TwinEtag.New()); });
+        Assert.Equal(8000, etags.Distinct().Count());
+        Assert.All(etags, etag => Assert.Equal(9, Convert.FromBase64String(etag).Length));
+    }
+
+    [Fact]
     public void Writing_values_the_twin_already_holds_changes_no_version_or_etag()
     {
         var twin = Patched(NewTwin(), new TwinPatch(Json("""{"a":1}"""), Json("""{"d":{"e":1}}""")));

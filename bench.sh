@@ -141,8 +141,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # The services precompiled (scripts/compile.sh), so that a run measures the job rather than the first compiling of the
 # services' code: a checkout whose run.sh knows IOTHUB_COMPILED runs them from its .local/compiled/; an older one
 # ignores it and runs its everyday build. --jit: the everyday build (./run.sh without --compiled). Each run's JSON says
-# which code its services ran ("servicesCode"), and how many instances started with the JIT profile their last stop left
-# in the state folder ("jitProfilesAtStart", libs/ServiceDefaults/JitProfile.cs): the first run in a folder has none.
+# which code its services ran ("servicesCode"), and how many instances started with a JIT profile
+# ("jitProfilesAtStart", libs/ServiceDefaults/JitProfile.cs): the one their last stop left in the state folder or, in the
+# first run in a folder of precompiled services, the one scripts/compile.sh recorded with the build (0 for a ref built
+# before 4dfa002, or the everyday build: those start the first run in a folder with none).
 export IOTHUB_COMPILED="$COMPILED"
 BENCH_TOOL="$PWD/tests/Benchmark/bin/Release/net10.0/Benchmark.dll"   # this working tree's, for every side
 DEVICE_LOAD="$PWD/tests/DeviceLoad/bin/Release/net10.0/DeviceLoad.dll" # the real devices' load generator

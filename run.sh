@@ -16,7 +16,7 @@
 #
 # HUB_WEBHOOK_ALLOWED_HOSTS=host1,10.0.0.5 lets webhooks reach receivers inside your network.
 #
-# State lives in $IOTHUB_LOCAL_DIR (default .local/): pg/, rabbitmq/, logs/, pids/, secrets/, jit-profiles/,
+# State lives in $IOTHUB_LOCAL_DIR (default .local/): pg/, rabbitmq/, logs/, pids/, secrets/, jit-profiles/{compiled,everyday}/,
 # certs/, hub.env. A second isolated instance: set IOTHUB_LOCAL_DIR and IOTHUB_PORT_OFFSET (or
 # the single port variables listed in scripts/infra.sh and scripts/services.sh).
 set -euo pipefail

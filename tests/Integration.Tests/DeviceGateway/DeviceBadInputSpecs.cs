@@ -83,9 +83,15 @@ public sealed class DeviceBadInputSpecs(SystemUnderTest system)
     public async Task A_connect_flood_from_one_address_is_refused_as_server_unavailable()
     {
         var device = await _devices.RegisterAsync("flood-connect");
-        // the fixture allows 40 connects a second from one address; a hundred at once is a flood
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => _devices.TryConnectAsync(device.DeviceId, "not a token")));
-        var codes = attempts.Select(a => a.Code).ToList();
+        // The fixture allows 40 connects a second from one address. Bursts of a hundred at once, until one is refused as a
+        // flood: on a loaded machine the TLS handshakes of one burst may spread over more than two seconds, within budget.
+        var codes = new List<MqttClientConnectResultCode>();
+        var giveUp = DateTime.UtcNow.AddSeconds(30);
+        while (!codes.Contains(MqttClientConnectResultCode.ServerUnavailable) && DateTime.UtcNow < giveUp)
+        {
+            var attempts = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => _devices.TryConnectAsync(device.DeviceId, "not a token")));
+            codes.AddRange(attempts.Select(a => a.Code));
+        }
         Assert.Contains(MqttClientConnectResultCode.ServerUnavailable, codes);
         // the budget refills: a good device connects again once the burst is over
         await RealDevices.EventuallyAsync(async () =>

@@ -75,8 +75,9 @@ public sealed class RunShRestartSpecs
             await RunShAsync("./run.sh --detach --no-build", environment);
             await RunShAsync("./run.sh stop", environment);
 
-            // Written by the runtime as each process ends (libs/ServiceDefaults/JitProfile.cs), one per instance.
-            var profiles = Path.Combine(directory, "jit-profiles");
+            // Written by the runtime as each process ends (libs/ServiceDefaults/JitProfile.cs), one per instance, in the
+            // folder of the code it ran: the everyday build here (scripts/services.sh).
+            var profiles = Path.Combine(directory, "jit-profiles", "everyday");
             Assert.All(new[] { "jobs-api", "scheduler", "executor-1", "executor-2", "device-sim", "device-gateway", "gateway" },
                 instance => Assert.True(new FileInfo(Path.Combine(profiles, instance + ".jitprofile")) is { Exists: true, Length: > 0 }, $"{instance}'s profile"));
             // The next start plays them: every service still has to come up healthy (RunShAsync asserts the exit code).

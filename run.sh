@@ -118,7 +118,13 @@ fi
 # concurrent schema migrations from several processes on an empty database.
 # HUB_WEBHOOK_ALLOWED_HOSTS: comma-separated webhook receivers inside your network that may be
 # subscribed anyway, also over http (docs/events.md, "Safety"); empty allows none.
+# DOTNET_GCgen0size: jobs-api's first GC generation is 32 MB, not the few MB the runtime sizes from the CPU's cache: a
+# batch of 1,000 devices' reports or results stays alive across its database round trip, and with the small budget
+# nearly every collection promoted it (jobs-api spent about half again as much CPU in a twin job). 64 MB, or the same
+# for every service, raised peaks at a million devices (docs/benchmarks.md, "A first generation the size of a chunk").
+# The runtime reads it only from the environment; jobs-api's Dockerfile sets the same.
 start_service jobs-api "$DLL_JOBS_API" "$IOTHUB_JOBS_API_PORT" \
+  "DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x2000000}" \
   "ASPNETCORE_URLS=http://127.0.0.1:$IOTHUB_JOBS_API_PORT" \
   "Webhooks__AllowedHosts=${HUB_WEBHOOK_ALLOWED_HOSTS:-}"
 wait_healthy "jobs-api:$IOTHUB_JOBS_API_PORT"

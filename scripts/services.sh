@@ -168,14 +168,8 @@ start_service() {
   [ -f "$logf" ] && mv -f "$logf" "$logf.1"
   seed_jit_profile "$name"
   # own session (setsid): a Ctrl-C in the terminal reaches run.sh, which stops everything in
-  # order; the pid file holds "<pid> <dll>" so that stop only ever signals this process.
-  # DOTNET_GCgen0size: a first GC generation of 64 MB instead of the few MB the runtime sizes from the CPU's cache. A
-  # chunk of 1,000 devices stays alive across its database round trip, so with the small budget nearly every collection
-  # promoted it and was a generation-1 or -2 collection: jobs-api spent about a third of its CPU collecting in a twin job
-  # (docs/benchmarks.md, "A first generation the size of a chunk"). The runtime reads it only from the environment; the
-  # Dockerfiles set the same.
+  # order; the pid file holds "<pid> <dll>" so that stop only ever signals this process
   ( close_fds; cd "$(dirname "$dll")" && exec setsid env \
-      "DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}" \
       "ConnectionStrings__postgres=$IOTHUB_PG_CONNECTION" \
       "ConnectionStrings__rabbitmq=$IOTHUB_RABBITMQ_URI" \
       "RabbitMq__ClusterNodes=${IOTHUB_RABBITMQ_CLUSTER_NODES:-}" \

@@ -74,24 +74,26 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource)
         return deleted;
     }
 
-    /// <summary>Which of these devices are simulated: their twin tags hold <c>sim</c> as an object (docs/jobs.md, "device-sim steering tags").</summary>
+    /// <summary>Which of these devices are simulated: their twin tags hold <c>sim</c> as an object (docs/jobs.md, "device-sim steering tags").
+    /// Read from the tags' own copy (Database/registry.sql): the small column, not a path into the whole twin, about 40 %
+    /// less a device (docs/benchmarks.md, "The evening's machine, not 1a38788").</summary>
     public async Task<HashSet<string>> SimulatedAmongAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
     {
         var simulated = new HashSet<string>(StringComparer.Ordinal);
         if (deviceIds.Count == 0) return simulated;
         await using var cmd = dataSource.CreateCommand(
-            "select device_id from registry.devices where device_id = any($1) and jsonb_typeof(twin->'tags'->'sim') = 'object'");
+            "select device_id from registry.devices where device_id = any($1) and jsonb_typeof(tags->'sim') = 'object'");
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) simulated.Add(reader.GetString(0));
         return simulated;
     }
 
-    /// <summary>The steering tags (<c>tags.sim</c>) and status of these devices, for the device simulator.</summary>
+    /// <summary>The steering tags (<c>tags.sim</c>, from the tags' own copy) and status of these devices, for the device simulator.</summary>
     public async Task<Dictionary<string, (string Status, string? SimJson)>> SimulationTagsAsync(IReadOnlyCollection<string> deviceIds, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            "select device_id, twin->>'status', (twin->'tags'->'sim')::text from registry.devices where device_id = any($1)");
+            "select device_id, twin->>'status', (tags->'sim')::text from registry.devices where device_id = any($1)");
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         var devices = new Dictionary<string, (string, string?)>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);

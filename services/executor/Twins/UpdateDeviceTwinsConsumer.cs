@@ -112,6 +112,11 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
     }
 }
 
-/// <summary>Each message is a chunk of devices in one short transaction: a few in parallel per executor fill two cores.</summary>
+/// <summary>
+/// Each message is a chunk of devices in one short transaction. Four at a time per executor: with eight, a twin job took
+/// longer and PostgreSQL and the executors more CPU a device — more twins alive across round trips for the collector,
+/// more transactions contending on two cores (docs/benchmarks.md, "Fewer twin chunks at a time"). More executors, not
+/// more chunks each, are how twin jobs scale out.
+/// </summary>
 public sealed class UpdateDeviceTwinsConsumerDefinition() :
-    QueueDefinition<UpdateDeviceTwinsConsumer>("update-device-twins", prefetchCount: 16, concurrentMessageLimit: 8);
+    QueueDefinition<UpdateDeviceTwinsConsumer>("update-device-twins", prefetchCount: 8, concurrentMessageLimit: 4);

@@ -113,10 +113,10 @@ public sealed class UpdateDeviceTwinsConsumer(DeviceJobClaims claims, TwinStore 
 }
 
 /// <summary>
-/// Each message is a chunk of devices in one short transaction. Four at a time per executor: with eight, a twin job took
-/// longer and PostgreSQL and the executors more CPU a device — more twins alive across round trips for the collector,
-/// more transactions contending on two cores (docs/benchmarks.md, "Fewer twin chunks at a time"). More executors, not
-/// more chunks each, are how twin jobs scale out.
+/// Each message is a chunk of devices in one short transaction. Four at a time per executor: with eight, twin jobs were
+/// no faster, PostgreSQL and the executors spent more CPU a device and the executors held more memory — more twins alive
+/// across round trips for the collector, more transactions contending on two cores (docs/benchmarks.md, "Fewer twin
+/// chunks at a time"). More executors, not more chunks each, are how twin jobs scale out.
 /// </summary>
 public sealed class UpdateDeviceTwinsConsumerDefinition() :
     QueueDefinition<UpdateDeviceTwinsConsumer>("update-device-twins", prefetchCount: 8, concurrentMessageLimit: 4);

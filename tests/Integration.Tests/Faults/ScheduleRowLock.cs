@@ -7,8 +7,8 @@ namespace Integration.Tests.Faults;
 /// <summary>
 /// Holds a job's row of <c>scheduler.job_schedules</c> locked (<c>SELECT … FOR UPDATE</c>) until disposed. The schedulers
 /// take that row with <c>SKIP LOCKED</c> to start a job, to fan it out and to expire its deadline, so while it is held the
-/// job stays exactly as <see cref="State"/> says, whatever the clock; a cancel takes the row lock and waits behind it
-/// (<see cref="ScheduleRowWaits"/> sees it waiting), and gets the row first once it is released.
+/// job stays exactly as <see cref="State"/> says, whatever the clock. Once released, a session queued for the row need
+/// not get it first (<see cref="SchedulerGate"/>).
 /// </summary>
 public sealed class ScheduleRowLock : IAsyncDisposable
 {

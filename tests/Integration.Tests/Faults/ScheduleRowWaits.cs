@@ -6,8 +6,8 @@ namespace Integration.Tests.Faults;
 /// <summary>
 /// Sees a transaction waiting for the lock of one job's row of <c>scheduler.job_schedules</c>: PostgreSQL gives a session
 /// that queues for a row lock a tuple lock on that row version (its page and item, the row's <c>ctid</c>) while it waits
-/// for the holder's transaction, a lock not yet granted. With a fan-out held by a <see cref="FanOutBarrier"/>, or a row
-/// held by a <see cref="ScheduleRowLock"/>, this tells a spec that a cancel has reached the scheduler and waits behind it.
+/// for the holder's transaction, a lock not yet granted. With a fan-out held by a <see cref="FanOutBarrier"/>, this tells a
+/// spec that a cancel has reached the scheduler and waits behind it.
 /// Only this job's row counts: in a full run, other specs' jobs keep the schedulers busy, and a wait for another job's row
 /// told a spec too early that its cancel waited. A scheduler passing the row by with <c>SKIP LOCKED</c> takes the tuple
 /// lock for an instant too, but never waits: only a session with a lock not granted counts.

@@ -29,24 +29,29 @@ public sealed class CancelSpecs(SystemUnderTest system)
     public async Task Cancelled_scheduled_job_never_starts()
     {
         await Fleet.CreateAsync(system.Hub, $"cs-{_run}", 5, new JsonObject { ["run"] = _run });
-        // The timer held while it waits: it cannot fire before the cancel reaches the scheduler, however long the cancel's way there takes.
-        var (jobId, timer, lead) = await ScheduleRowLock.HoldWaitingTimerAsync(system, $"cs-{_run}", async (id, startTime) =>
-            (await system.Hub.PutAsync($"/jobs/v2/{id}", Fleet.MethodJob(id, $"tags.run = '{_run}'", startTime: startTime))).EnsureStatus(HttpStatusCode.OK));
-        await using (timer)
+        var jobId = $"cs-{_run}";
+        var control = $"cs-{_run}-control";
+        // No timer fires while the gate is held: the start time passes before the cancel reaches the scheduler, however
+        // long either takes, as when a cancel comes late behind a backlog.
+        await using (await SchedulerGate.HoldAsync(system.Database))
         {
-            await Ledger.EventuallyAsync(async () => (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"] == "scheduled");
+            (await system.Hub.PutAsync($"/jobs/v2/{jobId}", Fleet.MethodJob(jobId, $"tags.run = '{_run}'", startTime: DateTimeOffset.UtcNow.AddSeconds(3))))
+                .EnsureStatus(HttpStatusCode.OK);
+            await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) == "waiting");
+            await Ledger.EventuallyAsync(async () => (await Ledger.ScheduleAsync(system, jobId))!.Due);
 
             var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
             Assert.Equal("cancelled", (string?)cancelled["status"]);
-            await ScheduleRowWaits.UntilSomeoneWaitsAsync(system, jobId);
-            // The start time passes while the scheduler's cancel waits for the row; the starters pass the held row by.
-            await Ledger.EventuallyAsync(async () => (await Ledger.ScheduleAsync(system, jobId))!.Due, within: lead + TimeSpan.FromMinutes(1));
+            await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) == "cancelled");
+            // A job due as well, whose start shows that the starters have passed since the gate opened.
+            (await system.Hub.PutAsync($"/jobs/v2/{control}", Fleet.MethodJob(control, $"tags.run = '{_run}-none'"))).EnsureStatus(HttpStatusCode.OK);
+            await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, control) == "waiting");
         }
-        // Released, the waiting cancel takes the row before any scheduler can start the due timer.
-        await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) == "cancelled");
+        await Ledger.EventuallyAsync(async () => (await Ledger.ScheduleAsync(system, control))!.StartedAt is not null);
 
         Assert.Equal("cancelled", (string?)(await system.Hub.GetAsync($"/jobs/v2/{jobId}")).Json["status"]);
-        Assert.Null((await Ledger.ScheduleAsync(system, jobId))!.StartedAt);
+        var schedule = (await Ledger.ScheduleAsync(system, jobId))!;
+        Assert.Equal(("cancelled", (DateTime?)null), (schedule.State, schedule.StartedAt));
         Assert.Empty(await Ledger.RowsAsync(system, jobId));
         Assert.Empty(await Ledger.ExecutionsAsync(system, jobId));
     }
@@ -60,6 +65,7 @@ public sealed class CancelSpecs(SystemUnderTest system)
         var (first, second) = (devices.Take(1000).ToHashSet(), devices.Skip(1000).Take(1000).ToHashSet());
         var jobId = $"cr-{_run}";
         RoutingBarrier? routing = null;
+        SchedulerGate? gate = null;
         try
         {
             await using (await FanOutBarrier.HoldAsync(system.Database, jobId, devices[1500]))
@@ -73,14 +79,21 @@ public sealed class CancelSpecs(SystemUnderTest system)
                 var cancelled = (await system.Hub.PostAsync($"/jobs/v2/{jobId}/cancel")).EnsureStatus(HttpStatusCode.OK).Json;
                 Assert.Equal("cancelled", (string?)cancelled["status"]);
                 await ScheduleRowWaits.UntilSomeoneWaitsAsync(system, jobId);
+                // The scheduler that is not held at the barrier waits at its next pass, and the held one will, so none can
+                // reach for the schedule row before the waiting cancel once the second chunk lets go of it.
+                gate = await SchedulerGate.HoldAsync(system.Database);
+                await SchedulerGate.UntilSchedulersWaitAsync(system, system.Services.Keys.Count(name => name.StartsWith("scheduler")) - 1);
             }
-            // Released, the second chunk commits its pending device jobs and the waiting cancel takes the schedule row at once:
-            // it cancels every device job no holder has claimed (the whole second chunk, whose commands wait for routing), and
+            // Released, the second chunk commits its pending device jobs and the waiting cancel takes the schedule row: it
+            // cancels every device job no holder has claimed (the whole second chunk, whose commands wait for routing), and
             // the third chunk is never dispatched.
+            await Ledger.EventuallyAsync(async () => await Ledger.ScheduleStateAsync(system, jobId) == "cancelled");
+            await gate.DisposeAsync();
             await Ledger.EventuallyAsync(async () => (await Ledger.RowsAsync(system, jobId)).Values.Count(r => r.Status == "canceled") == 1000);
         }
         finally
         {
+            if (gate is not null) await gate.DisposeAsync();
             if (routing is not null) await routing.DisposeAsync();
         }
 

@@ -41,12 +41,13 @@ public static class JobsApiExtensions
             x.AddConsumer<RecordReportedPropertiesConsumer, RecordReportedPropertiesConsumerDefinition>();
             x.AddDeviceCalls(builder.Services, builder.Configuration["OTEL_SERVICE_NAME"] ?? "jobs-api-" + Environment.MachineName);
         });
+        // Before Marten's own hosted services: the daemon needs the schema.
+        builder.Services.AddHostedService<JobStoreSchema>();
         builder.Services.AddMarten(JobStore.Configure)
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
-            .AddSubscriptionWithServices<JobEventsRelay>(ServiceLifetime.Singleton, o => o.Options.BatchSize = 100)
-            .ApplyAllDatabaseChangesOnStartup();
+            .AddSubscriptionWithServices<JobEventsRelay>(ServiceLifetime.Singleton, o => o.Options.BatchSize = 100);
         // Bodies are written by IotHubJson; should an endpoint ever return an object for ASP.NET to serialise, it is
         // escaped the same readable way.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);

@@ -12,23 +12,17 @@ namespace Integration.Tests.Faults;
 /// </summary>
 public sealed class ScheduleRowLock : IAsyncDisposable
 {
-    private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlTransaction _transaction;
-    private bool _released;
+    private readonly HeldTransaction _held;
 
-    private ScheduleRowLock(NpgsqlConnection connection, NpgsqlTransaction transaction, string? state) =>
-        (_connection, _transaction, State) = (connection, transaction, state);
+    private ScheduleRowLock(HeldTransaction held, string? state) => (_held, State) = (held, state);
 
     /// <summary>The row's state when the lock was taken (null: the scheduler has not recorded the job).</summary>
     public string? State { get; }
 
     public static async Task<ScheduleRowLock> HoldAsync(NpgsqlDataSource database, string jobId)
     {
-        var connection = await database.OpenConnectionAsync();
-        var transaction = await connection.BeginTransactionAsync();
-        await using var cmd = new NpgsqlCommand("select state from scheduler.job_schedules where job_id = $1 for update", connection, transaction);
-        cmd.Parameters.AddWithValue(jobId);
-        return new ScheduleRowLock(connection, transaction, await cmd.ExecuteScalarAsync() as string);
+        var (held, state) = await HeldTransaction.BeginAsync(database, "select state from scheduler.job_schedules where job_id = $1 for update", jobId);
+        return new ScheduleRowLock(held, state as string);
     }
 
     /// <summary>How far ahead a spec's job starts, tried in turn: seconds enough on a quiet machine, and more on a loaded one.</summary>
@@ -57,11 +51,5 @@ public sealed class ScheduleRowLock : IAsyncDisposable
         throw new Xunit.Sdk.XunitException("every start timer fired before the spec could hold it, even 90 s ahead");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_released) return;
-        _released = true;
-        await _transaction.RollbackAsync();
-        await _connection.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _held.DisposeAsync();
 }

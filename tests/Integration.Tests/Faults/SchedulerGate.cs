@@ -11,26 +11,13 @@ namespace Integration.Tests.Faults;
 /// finishes. A spec needs it where a cancel must get a schedule row before any scheduler: PostgreSQL does not hand a row
 /// to the session queued for it, and a scheduler that arrives as the holder lets go may take the row first.
 /// </summary>
-public sealed class SchedulerGate : IAsyncDisposable
+public static class SchedulerGate
 {
     /// <summary>The key StartDueJobs locks with <c>pg_advisory_xact_lock</c>.</summary>
     private const long StartersKey = 0x5C4ED_0002;
 
-    private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlTransaction _transaction;
-    private bool _released;
-
-    private SchedulerGate(NpgsqlConnection connection, NpgsqlTransaction transaction) => (_connection, _transaction) = (connection, transaction);
-
-    public static async Task<SchedulerGate> HoldAsync(NpgsqlDataSource database)
-    {
-        var connection = await database.OpenConnectionAsync();
-        var transaction = await connection.BeginTransactionAsync();
-        await using var cmd = new NpgsqlCommand("select pg_advisory_xact_lock($1)", connection, transaction);
-        cmd.Parameters.AddWithValue(StartersKey);
-        await cmd.ExecuteNonQueryAsync();
-        return new SchedulerGate(connection, transaction);
-    }
+    public static async Task<HeldTransaction> HoldAsync(NpgsqlDataSource database) =>
+        (await HeldTransaction.BeginAsync(database, "select pg_advisory_xact_lock($1)", StartersKey)).Held;
 
     /// <summary>Until this many schedulers wait at the gate: none of them is in the middle of a pass.</summary>
     public static Task UntilSchedulersWaitAsync(SystemUnderTest system, int schedulers) => Ledger.EventuallyAsync(async () =>
@@ -45,12 +32,4 @@ public sealed class SchedulerGate : IAsyncDisposable
         cmd.Parameters.AddWithValue(StartersKey);
         return (int)(await cmd.ExecuteScalarAsync())! >= schedulers;
     });
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_released) return;
-        _released = true;
-        await _transaction.RollbackAsync();
-        await _connection.DisposeAsync();
-    }
 }

@@ -26,7 +26,7 @@ public static class StreamingJob
     }
 
     /// <summary>A <see cref="StartHeldAsync"/> job: its id, its two halves, and the barrier that holds the second back.</summary>
-    public sealed record Held(string JobId, IReadOnlyList<string> FirstHalf, IReadOnlyList<string> SecondHalf, FanOutBarrier SecondHalfBarrier);
+    public sealed record Held(string JobId, IReadOnlyList<string> FirstHalf, IReadOnlyList<string> SecondHalf, HeldTransaction SecondHalfBarrier);
 
     /// <summary>
     /// The same job in two fan-out chunks of 1,000 devices, each half answering after 0.8 to 8 s: the first is started and

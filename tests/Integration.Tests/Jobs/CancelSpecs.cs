@@ -64,8 +64,8 @@ public sealed class CancelSpecs(SystemUnderTest system)
             .Order(StringComparer.Ordinal).ToList();
         var (first, second) = (devices.Take(1000).ToHashSet(), devices.Skip(1000).Take(1000).ToHashSet());
         var jobId = $"cr-{_run}";
-        RoutingBarrier? routing = null;
-        SchedulerGate? gate = null;
+        HeldTransaction? routing = null;
+        HeldTransaction? gate = null;
         try
         {
             await using (await FanOutBarrier.HoldAsync(system.Database, jobId, devices[1500]))

@@ -1,0 +1,35 @@
+using Npgsql;
+
+namespace Integration.Tests.Faults;
+
+/// <summary>
+/// A transaction a spec keeps open so that what its one statement took (a lock, an uncommitted row) stays held until it
+/// is disposed, then rolled back. Released once: a spec may release it early and still dispose it at the end of its block.
+/// </summary>
+public sealed class HeldTransaction : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private bool _released;
+
+    private HeldTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction) => (_connection, _transaction) = (connection, transaction);
+
+    /// <summary>Runs <paramref name="sql"/> in a new transaction and keeps it open; the statement's first value comes back too.</summary>
+    public static async Task<(HeldTransaction Held, object? Value)> BeginAsync(NpgsqlDataSource database, string sql, params object[] parameters)
+    {
+        var connection = await database.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var parameter in parameters) cmd.Parameters.AddWithValue(parameter);
+        var value = await cmd.ExecuteScalarAsync();
+        return (new HeldTransaction(connection, transaction), value);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_released) return;
+        _released = true;
+        await _transaction.RollbackAsync();
+        await _connection.DisposeAsync();
+    }
+}

@@ -52,22 +52,7 @@ public sealed class DeviceCalls(NpgsqlDataSource dataSource, IDeviceMethodRunner
     private async Task<CallRun> RunAsync(Guid callId, IReadOnlyList<DeviceMethodCall> calls, JobClaim? job, DateTimeOffset answerBy)
     {
         var prepared = await runner.PrepareAsync(calls, CancellationToken.None);
-
-        DeviceJobClaims.Claim? claim = null;
-        HashSet<string> received;
-        await using (var conn = await dataSource.OpenConnectionAsync())
-        await using (var tx = await conn.BeginTransactionAsync())
-        {
-            var ours = calls;
-            if (job is not null)
-            {
-                claim = await claims.ClaimAsync(conn, tx, job.JobId, calls.Select(c => c.DeviceId).ToList(), job.ClaimedBy, job.Lease, CancellationToken.None);
-                var claimed = claim.DeviceIds.ToHashSet(StringComparer.Ordinal);
-                ours = calls.Where(c => claimed.Contains(c.DeviceId)).ToList();
-            }
-            received = await log.RecordReceivedAsync(conn, tx, callId, ours, prepared, clock.GetUtcNow());
-            await tx.CommitAsync();
-        }
+        var (claim, received) = await RecordAsync(callId, calls, job, prepared);
 
         var answeredAtOnce = new List<DeviceMethodOutcome>();
         var toRun = new List<DeviceMethodCall>();
@@ -85,6 +70,41 @@ public sealed class DeviceCalls(NpgsqlDataSource dataSource, IDeviceMethodRunner
         await RecordOutcomesAsync(callId, ran);
         var again = await AnsweredBeforeAsync(callId, calls.Where(c => !received.Contains(c.DeviceId)).Select(c => c.DeviceId).ToList(), answerBy);
         return new CallRun([.. answeredAtOnce, .. ran, .. again], claim);
+    }
+
+    /// <summary>
+    /// Claims a job's devices and records the call, in one transaction; returns the claim and the devices whose call is
+    /// new. Another process delivered the same call at the same moment when the record fails on its key (the broker
+    /// handed a request that was not acknowledged to a second replica while the first still ran it): that delivery has
+    /// committed its record by then, so recording once more finds the call recorded and runs nothing.
+    /// </summary>
+    private async Task<(DeviceJobClaims.Claim? Claim, HashSet<string> Received)> RecordAsync(Guid callId, IReadOnlyList<DeviceMethodCall> calls,
+        JobClaim? job, PreparedCalls prepared)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var conn = await dataSource.OpenConnectionAsync();
+                await using var tx = await conn.BeginTransactionAsync();
+                DeviceJobClaims.Claim? claim = null;
+                var ours = calls;
+                if (job is not null)
+                {
+                    claim = await claims.ClaimAsync(conn, tx, job.JobId, calls.Select(c => c.DeviceId).ToList(), job.ClaimedBy, job.Lease, CancellationToken.None);
+                    var claimed = claim.DeviceIds.ToHashSet(StringComparer.Ordinal);
+                    ours = calls.Where(c => claimed.Contains(c.DeviceId)).ToList();
+                }
+                var received = await log.RecordReceivedAsync(conn, tx, callId, ours, prepared, clock.GetUtcNow());
+                await tx.CommitAsync();
+                return (claim, received);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt == 1)
+            {
+                logger.LogWarning("Call {CallId} was recorded by another delivery at the same moment: recording again", callId);
+                DeviceCallMetrics.RecordRepeatedDelivery();
+            }
+        }
     }
 
     /// <summary>The answers exist now and go out whatever happens; unrecorded, a later delivery of this call would answer outcome unknown.</summary>

@@ -13,7 +13,9 @@ public interface IDeviceCallLog
 {
     /// <summary>
     /// Records the calls not recorded before, in the caller's transaction, each with its outcome when
-    /// <see cref="PreparedCalls.AnsweredAtOnce"/> has it; returns the devices whose call is new (only those may run).
+    /// <see cref="PreparedCalls.AnsweredAtOnce"/> has it; returns the devices whose call is new (only those may run). When
+    /// another delivery records the same call and device at the same moment, this fails with a unique violation once
+    /// that one commits (<see cref="DeviceCalls"/> then records again and finds the call recorded).
     /// <see cref="PreparedCalls.Reachable"/> are the devices known to run the call before it starts, for a log that counts
     /// executions.
     /// </summary>

@@ -15,7 +15,8 @@ public sealed class GatewayCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
 {
     /// <summary>
     /// Records the calls not recorded before, in the caller's transaction (with the outcomes known at once: a real
-    /// device's never are); returns the devices whose call is new.
+    /// device's never are); returns the devices whose call is new. As in device-sim's log, a delivery recording the same
+    /// call at the same moment makes this one fail on the key, and <see cref="DeviceCalls"/> records again.
     /// </summary>
     public async Task<HashSet<string>> RecordReceivedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid callId,
         IReadOnlyList<DeviceMethodCall> calls, PreparedCalls prepared, DateTimeOffset at)
@@ -26,7 +27,7 @@ public sealed class GatewayCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
             insert into devicegateway.calls (call_id, device_id, job_id, method_name, received_at, outcome)
             select $1, c.device_id, c.job_id, c.method_name, $5, c.outcome::jsonb
               from unnest($2::text[], $3::text[], $4::text[], $6::text[]) as c(device_id, job_id, method_name, outcome)
-            on conflict (call_id, device_id) do nothing
+             where not exists (select 1 from devicegateway.calls k where k.call_id = $1 and k.device_id = c.device_id)
             returning device_id
             """, conn, tx);
         cmd.Parameters.AddWithValue(callId);

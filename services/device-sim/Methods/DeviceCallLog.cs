@@ -17,7 +17,10 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
     /// <summary>
     /// Records the calls not recorded before — with their outcome when the device answers at once, so most calls are
     /// written once — and, for those that reach their device, one execution each, in the caller's transaction; returns
-    /// the devices whose call is new (only those may run).
+    /// the devices whose call is new (only those may run). Calls recorded before are left out by an anti-join, not by
+    /// <c>on conflict do nothing</c>, whose speculative insertion cost a fifth of the statement (docs/benchmarks.md, "The
+    /// ledger's pending rows without a speculative insert"); a delivery recording the same call at the same moment makes
+    /// this one fail on the key, and <see cref="DeviceCalls"/> records again.
     /// </summary>
     public async Task<HashSet<string>> RecordReceivedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid callId,
         IReadOnlyList<DeviceMethodCall> calls, PreparedCalls prepared, DateTimeOffset at)
@@ -29,7 +32,7 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
                 insert into devicesim.calls (call_id, device_id, job_id, method_name, received_at, outcome)
                 select $1, c.device_id, c.job_id, c.method_name, $5, c.outcome::jsonb
                   from unnest($2::text[], $3::text[], $4::text[], $7::text[]) as c(device_id, job_id, method_name, outcome)
-                on conflict (call_id, device_id) do nothing
+                 where not exists (select 1 from devicesim.calls k where k.call_id = $1 and k.device_id = c.device_id)
                 returning device_id, job_id, method_name),
             executed as (
                 insert into devicesim.executions (call_id, device_id, job_id, method_name, executed_at)

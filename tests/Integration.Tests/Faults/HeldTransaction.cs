@@ -4,7 +4,8 @@ namespace Integration.Tests.Faults;
 
 /// <summary>
 /// A transaction a spec keeps open so that what its one statement took (a lock, an uncommitted row) stays held until it
-/// is disposed, then rolled back. Released once: a spec may release it early and still dispose it at the end of its block.
+/// is disposed, then rolled back, or committed. Released once: a spec may release it early and still dispose it at the
+/// end of its block.
 /// </summary>
 public sealed class HeldTransaction : IAsyncDisposable
 {
@@ -23,6 +24,15 @@ public sealed class HeldTransaction : IAsyncDisposable
         foreach (var parameter in parameters) cmd.Parameters.AddWithValue(parameter);
         var value = await cmd.ExecuteScalarAsync();
         return (new HeldTransaction(connection, transaction), value);
+    }
+
+    /// <summary>Ends the transaction by committing what its statement wrote, as the process a spec plays would have.</summary>
+    public async Task CommitAsync()
+    {
+        if (_released) return;
+        _released = true;
+        await _transaction.CommitAsync();
+        await _connection.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()

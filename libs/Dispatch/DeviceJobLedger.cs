@@ -11,12 +11,7 @@ namespace IotHubJobs.Dispatch;
 /// </summary>
 public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
 {
-    /// <summary>
-    /// The fan-out's part: these devices of a started job become pending device jobs; a device that already has one keeps
-    /// it. The caller holds the job's schedule row, so no other transaction adds device jobs to this job meanwhile, and an
-    /// anti-join is enough: <c>on conflict do nothing</c> paid a speculative insertion for every row and took the
-    /// statement twice as long (docs/benchmarks.md, "The ledger's pending rows without a speculative insert").
-    /// </summary>
+    /// <summary>The fan-out's part: these devices of a started job become pending device jobs (idempotent per job and device).</summary>
     public static async Task RecordPendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId, string jobType,
         IReadOnlyList<string> deviceIds, DateTimeOffset at, CancellationToken ct)
     {
@@ -24,7 +19,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
         await using var cmd = new NpgsqlCommand("""
             insert into dispatch.device_jobs (job_id, device_id, job_type, status, created_utc, last_updated_utc)
             select $1, d, $2, 'pending', $3, $3 from unnest($4::text[]) as d
-             where not exists (select 1 from dispatch.device_jobs x where x.job_id = $1 and x.device_id = d)
+            on conflict do nothing
             """, conn, tx);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(jobType);

@@ -17,10 +17,11 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
     /// <summary>
     /// Records the calls not recorded before — with their outcome when the device answers at once, so most calls are
     /// written once — and, for those that reach their device, one execution each, in the caller's transaction; returns
-    /// the devices whose call is new (only those may run). Calls recorded before are left out by an anti-join, not by
-    /// <c>on conflict do nothing</c>, whose speculative insertion cost a fifth of the statement (docs/benchmarks.md, "The
-    /// ledger's pending rows without a speculative insert"); a delivery recording the same call at the same moment makes
-    /// this one fail on the key, and <see cref="DeviceCalls"/> records again.
+    /// the devices whose call is new (only those may run). Calls recorded before are left out by an anti-join — over the
+    /// rows of this one call id, which only a delivery of the same call can have written — not by <c>on conflict do
+    /// nothing</c>, whose speculative insertion cost about a fifth of the statement (docs/benchmarks.md, "A command a
+    /// fan-out chunk; the call record without a speculative insert"); a delivery recording the same call at the same
+    /// moment makes this one fail on the key, and <see cref="DeviceCalls"/> records again.
     /// </summary>
     public async Task<HashSet<string>> RecordReceivedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid callId,
         IReadOnlyList<DeviceMethodCall> calls, PreparedCalls prepared, DateTimeOffset at)

@@ -14,8 +14,8 @@ public sealed class CommandPublisher(NpgsqlDataSource dataSource, IBus bus, ICon
 {
     /// <summary>
     /// Devices per command message: the lever between message cost and per-message latency. A whole fan-out chunk in one
-    /// command took about a tenth less CPU a device operation than two of 500, for method and twin jobs alike (docs/benchmarks.md,
-    /// "A command a fan-out chunk").
+    /// command took about a tenth less CPU a device operation than two of 500, for method and twin jobs alike
+    /// (docs/benchmarks.md, "A command a fan-out chunk; the call record without a speculative insert").
     /// </summary>
     private readonly int _devicesPerCommand = Math.Clamp(configuration.GetValue("Scheduler:DevicesPerCommand", FanOutChunk.ChunkSize), 1, FanOutChunk.ChunkSize);
 

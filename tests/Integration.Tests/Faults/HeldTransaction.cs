@@ -26,20 +26,28 @@ public sealed class HeldTransaction : IAsyncDisposable
         return (new HeldTransaction(connection, transaction), value);
     }
 
-    /// <summary>Ends the transaction by committing what its statement wrote, as the process a spec plays would have.</summary>
-    public async Task CommitAsync()
+    /// <summary>
+    /// Whether another session waits on what this transaction holds (a lock, an uncommitted key). Asked on a connection of
+    /// its own: inside a transaction PostgreSQL keeps showing the activity it saw first.
+    /// </summary>
+    public async Task<bool> BlocksAnotherAsync(NpgsqlDataSource database)
     {
-        if (_released) return;
-        _released = true;
-        await _transaction.CommitAsync();
-        await _connection.DisposeAsync();
+        await using var cmd = database.CreateCommand("select exists (select 1 from pg_stat_activity where $1 = any(pg_blocking_pids(pid)))");
+        cmd.Parameters.AddWithValue(_connection.ProcessID);
+        return (bool)(await cmd.ExecuteScalarAsync())!;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Ends the transaction by committing what its statement wrote, as the process a spec plays would have.</summary>
+    public Task CommitAsync() => EndAsync(commit: true);
+
+    public async ValueTask DisposeAsync() => await EndAsync(commit: false);
+
+    private async Task EndAsync(bool commit)
     {
         if (_released) return;
         _released = true;
-        await _transaction.RollbackAsync();
+        if (commit) await _transaction.CommitAsync();
+        else await _transaction.RollbackAsync();
         await _connection.DisposeAsync();
     }
 }

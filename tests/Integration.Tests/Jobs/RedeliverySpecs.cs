@@ -99,16 +99,15 @@ public sealed class RedeliverySpecs(SystemUnderTest system)
         var request = EchoCall(devices, caller.ReplyQueue);
         // Another device-sim replica's delivery of the same call: recorded with its devices' answers, not committed yet.
         var answers = devices.Select(d => JsonSerializer.Serialize(new DeviceMethodOutcome(d, DeviceMethodOutcomeKind.Responded, 200, """{"n":2}"""))).ToArray();
-        var (other, otherPid) = await HeldTransaction.BeginAsync(system.Database, """
+        var (other, _) = await HeldTransaction.BeginAsync(system.Database, """
             insert into devicesim.calls (call_id, device_id, job_id, method_name, received_at, outcome)
             select $1, d, null, 'echo', now(), o::jsonb from unnest($2::text[], $3::text[]) as a(d, o)
-            returning pg_backend_pid()
             """, request.CallId, devices.ToArray(), answers);
         await using (other)
         {
             await caller.SendAsync(request);
             // device-sim's record of the call waits on the other's keys until it commits.
-            await Ledger.EventuallyAsync(async () => await BlockedByAsync((int)otherPid!));
+            await Ledger.EventuallyAsync(() => other.BlocksAnotherAsync(system.Database));
             await other.CommitAsync();
         }
         var reply = await caller.NextReplyAsync();
@@ -116,13 +115,6 @@ public sealed class RedeliverySpecs(SystemUnderTest system)
         Assert.Equal(devices.Order(StringComparer.Ordinal), reply.Outcomes.Select(o => o.DeviceId).Order(StringComparer.Ordinal));
         Assert.All(reply.Outcomes, o => Assert.Equal((DeviceMethodOutcomeKind.Responded, (int?)200, """{"n":2}"""), (o.Kind, o.Status, o.PayloadJson)));
         foreach (var device in devices) Assert.Equal(0, await Ledger.ExecutionsOutsideJobsAsync(system, device));
-    }
-
-    private async Task<bool> BlockedByAsync(int pid)
-    {
-        await using var cmd = system.Database.CreateCommand("select exists (select 1 from pg_stat_activity where $1 = any(pg_blocking_pids(pid)))");
-        cmd.Parameters.AddWithValue(pid);
-        return (bool)(await cmd.ExecuteScalarAsync())!;
     }
 
     private static CallDeviceMethods EchoCall(List<string> devices, string replyQueue) => new(NewId.NextGuid(), replyQueue,

@@ -140,6 +140,22 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
         ]);
 
     /// <summary>
+    /// The same write as <see cref="RecordResults"/>, run now in the caller's transaction, before it takes the job's stream
+    /// lock: returns the devices whose result it recorded, whose rows stay locked until the transaction ends. A second
+    /// result of one of them, written at the same moment, waits for that end and then finds the device job final.
+    /// </summary>
+    public static async Task<HashSet<string>> RecordFirstResultsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId,
+        IReadOnlyList<DeviceJobResult> results, DateTimeOffset at, CancellationToken ct)
+    {
+        var statement = RecordResults(jobId, results, at);
+        await using var cmd = (statement with { Sql = statement.Sql + " returning d.device_id" }).Command(conn, tx);
+        var recorded = new HashSet<string>(results.Count, StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) recorded.Add(reader.GetString(0));
+        return recorded;
+    }
+
+    /// <summary>
     /// Failed attempts a rollout retries (docs/rollouts.md, "Retries"): each device job becomes pending again with the time
     /// its next attempt is due and the error its attempt failed with; queued with the event that records them. Only a
     /// device job still running the attempt that failed is touched, so a result delivered twice retries nothing twice.
@@ -406,14 +422,25 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
 
     public async Task<Dictionary<string, DeviceJobStatistics>> CountAsync(IReadOnlyCollection<string> jobIds, CancellationToken ct)
     {
-        var result = new Dictionary<string, DeviceJobStatistics>();
-        if (jobIds.Count == 0) return result;
-        await using var cmd = dataSource.CreateCommand(
+        if (jobIds.Count == 0) return [];
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await CountAsync(conn, null, jobIds, ct);
+    }
+
+    /// <summary>The job's counts as the caller's transaction sees them, its own uncommitted changes included.</summary>
+    public static async Task<DeviceJobStatistics> CountAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId, CancellationToken ct) =>
+        (await CountAsync(conn, tx, [jobId], ct)).GetValueOrDefault(jobId, DeviceJobStatistics.Empty);
+
+    private static async Task<Dictionary<string, DeviceJobStatistics>> CountAsync(NpgsqlConnection conn, NpgsqlTransaction? tx,
+        IReadOnlyCollection<string> jobIds, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
             """
             select job_id, status, sum(change)::int from dispatch.device_job_status_changes
              where job_id = any($1) group by job_id, status having sum(change) <> 0
-            """);
+            """, conn, tx);
         cmd.Parameters.AddWithValue(jobIds.ToArray());
+        var result = new Dictionary<string, DeviceJobStatistics>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -459,23 +486,6 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     {
         var after = DeviceJobCounts.AfterResults(await CountAsync(jobId, ct), results, statusBefore);
         return after.HasUnfinished() ? null : after;
-    }
-
-    /// <summary>Which of these devices still have an unfinished device job in the job, with its status (pending or running).</summary>
-    public async Task<Dictionary<string, string>> UnfinishedAsync(string jobId, IReadOnlyCollection<string> deviceIds, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            """
-            select device_id, status from dispatch.device_jobs
-             where job_id = $1 and device_id = any($2) and device_id between $3 and $4 and status in ('pending', 'running')
-            """);
-        cmd.Parameters.AddWithValue(jobId);
-        cmd.Parameters.AddWithValue(deviceIds.ToArray());
-        DeviceIdRange.Of(deviceIds).AddTo(cmd);
-        var unfinished = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) unfinished[reader.GetString(0)] = reader.GetString(1);
-        return unfinished;
     }
 
     private static string? Outcome(DeviceJobResult r) => new JsonObject

@@ -1,43 +1,51 @@
 using IotHubJobs.Contracts.Jobs;
 using IotHubJobs.Dispatch;
 using JobsApi.Jobs.Rollouts;
+using Marten;
 using MassTransit;
+using Npgsql;
 
 namespace JobsApi.Jobs;
 
 /// <summary>
 /// Records device-job results in batches per job (docs/architecture.md, decision 5
-/// "Results are recorded in batches, one writer per job at a time"): one transaction appends the results not recorded
-/// before as <see cref="DeviceJobsCompleted"/> events (in parts, <see cref="ResultMessages"/>), records them in the
-/// ledger, sums the job's status changes, and completes the job when nothing is left (<see cref="JobWriter"/>); then a
-/// rollout's abort criteria look at the new figures (<see cref="RolloutAbort"/>). A rollout that retries decides which
-/// results are final (<see cref="DeviceRetries"/>).
+/// "Results are recorded in batches, one writer per job at a time"): one transaction records the results not recorded
+/// before in the ledger, appends them as <see cref="DeviceJobsCompleted"/> events (in parts, <see cref="ResultMessages"/>),
+/// sums the job's status changes, and completes the job when nothing is left (<see cref="JobWriter.WriteLedgerFirstAsync"/>);
+/// then a rollout's abort criteria look at the new figures (<see cref="RolloutAbort"/>). A rollout that retries decides
+/// which results are final under the job's lock (<see cref="DeviceRetries"/>).
 /// </summary>
-public sealed class RecordDeviceResultsConsumer(JobWriter writer, DeviceJobLedger ledger, RolloutAbort abort, DeviceRetries retries,
+public sealed class RecordDeviceResultsConsumer(JobWriter writer, IDocumentStore store, RolloutAbort abort, DeviceRetries retries,
     TimeProvider clock, ILogger<RecordDeviceResultsConsumer> logger)
     : IConsumer<Batch<DeviceJobsCompleted>>
 {
     public async Task Consume(ConsumeContext<Batch<DeviceJobsCompleted>> context)
     {
+        var ct = context.CancellationToken;
         foreach (var job in context.Message.GroupBy(m => m.Message.JobId))
         {
             var results = job.SelectMany(m => m.Message.Results).DistinctBy(r => r.DeviceId, StringComparer.Ordinal).ToList();
-            var written = await writer.WriteAsync(job.Key, current => DeviceRetries.Applies(current)
-                ? retries.FreshAsync(current, results, context.CancellationToken)
-                : FreshAsync(job.Key, results, context.CancellationToken), context.CancellationToken);
+            var written = await RetriesAsync(job.Key, ct)
+                ? await writer.WriteAsync(job.Key, current => retries.FreshAsync(current, results, ct), ct)
+                : await writer.WriteLedgerFirstAsync(job.Key, (conn, tx) => FirstResultsAsync(conn, tx, job.Key, results, ct), ct);
             if (written is null) logger.LogDebug("No new results among {Count} for job {JobId}", results.Count, job.Key);
-            else await abort.CheckAsync(written, context.CancellationToken);
+            else await abort.CheckAsync(written, ct);
         }
     }
 
-    /// <summary>The first result of a device wins: results of device jobs already finished (or gone) change nothing.</summary>
-    private async Task<JobFacts?> FreshAsync(string jobId, List<DeviceJobResult> results, CancellationToken ct)
+    /// <summary>Whether the job's rollout retries failed attempts: set when the job is created, so read without its lock.</summary>
+    private async Task<bool> RetriesAsync(string jobId, CancellationToken ct)
     {
-        var unfinished = await ledger.UnfinishedAsync(jobId, results.Select(r => r.DeviceId).ToList(), ct);
-        var fresh = results.Where(r => unfinished.ContainsKey(r.DeviceId)).ToList();
-        if (fresh.Count == 0) return null;
-        return new JobFacts([.. ResultMessages.Of(jobId, fresh)], [DeviceJobLedger.RecordResults(jobId, fresh, clock.GetUtcNow()), DeviceJobLedger.CompactCounts(jobId)],
-            await ledger.CountsAfterLastResultsAsync(jobId, fresh, unfinished, ct));
+        await using var query = store.QuerySession();
+        return await query.LoadAsync<JobStatus>(jobId, ct) is { } job && DeviceRetries.Applies(job);
+    }
+
+    /// <summary>The first result of a device wins: results of device jobs already finished (or gone) change nothing.</summary>
+    private async Task<IReadOnlyList<object>> FirstResultsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId,
+        List<DeviceJobResult> results, CancellationToken ct)
+    {
+        var recorded = await DeviceJobLedger.RecordFirstResultsAsync(conn, tx, jobId, results, clock.GetUtcNow(), ct);
+        return [.. ResultMessages.Of(jobId, results.Where(r => recorded.Contains(r.DeviceId)).ToList())];
     }
 }
 

@@ -9,7 +9,7 @@ namespace JobsApi.Jobs;
 
 /// <summary>
 /// Records device-job results in batches per job (docs/architecture.md, decision 5
-/// "Results are recorded in batches, one writer per job at a time"): one transaction records the results not recorded
+/// "Results are recorded in batches, one append per job at a time"): one transaction records the results not recorded
 /// before in the ledger, appends them as <see cref="DeviceJobsCompleted"/> events (in parts, <see cref="ResultMessages"/>),
 /// sums the job's status changes, and completes the job when nothing is left (<see cref="JobWriter.WriteLedgerFirstAsync"/>);
 /// then a rollout's abort criteria look at the new figures (<see cref="RolloutAbort"/>). A rollout that retries decides
@@ -53,9 +53,10 @@ public sealed class RecordDeviceResultsConsumerDefinition : ConsumerDefinition<R
 {
     // A message carries less than 48 KB of results (ResultMessages: 125 devices of the benchmark's method job), so one
     // transaction records up to 6,250 results, and jobs-api holds at most 200 prefetched messages, under 10 MB,
-    // whatever the job's size. Batches of one job wait for each other (JobWriter holds the job's stream lock), so two at
-    // a time, each taking what arrived while the other wrote, keep a busy job's writer up with its executors better than
-    // four smaller ones (measured with 100 a batch: docs/benchmarks.md, "Twin writes set sections in place"). 100 a batch
+    // whatever the job's size. Batches of one job wait for each other to append (JobWriter.WriteLedgerFirstAsync); when
+    // they waited for the whole write, two at a time, each taking what arrived while the other wrote, kept a busy job's
+    // writer up with its executors better than four smaller ones (measured with 100 a batch: docs/benchmarks.md, "Twin
+    // writes set sections in place"). 100 a batch
     // held more at a million devices (jobs-api's peak 342 MB against 243–316 MB at 100,000), so the prefetch stays where
     // it was.
     private const int MessageLimit = 50;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,16 @@ public static class Bus
                 // (a lost optimistic-concurrency race), then every 5 s for about ten minutes: while the database is away (a
                 // restart, a failover) a message waits for it instead of becoming a dead letter whose device jobs fail as lost.
                 cfg.UseMessageRetry(r => r.Exponential(120, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
+                // Message bodies compact: MassTransit writes its JSON indented and with every null property by default,
+                // which about doubled a chunk's results, commands and desired changes for the broker, the sockets and each
+                // service's serializer (docs/benchmarks.md, "Compact message bodies"). A missing property reads as null,
+                // as a written null did: no contract has a default other than null for a property that may be null.
+                cfg.ConfigureJsonSerializerOptions(options =>
+                {
+                    options.WriteIndented = false;
+                    options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+                    return options;
+                });
                 cfg.UseConsumeFilter(typeof(JobScopeFilter<>), ctx);
                 cfg.ConfigureEndpoints(ctx);
             });

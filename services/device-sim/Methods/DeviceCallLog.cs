@@ -7,10 +7,11 @@ namespace DeviceSim.Methods;
 
 /// <summary>
 /// device-sim's record of the calls it received (<c>devicesim.calls</c>, one row per call id and device, with the
-/// outcome once known) and of every time a simulated device ran a method (<c>devicesim.executions</c>, append-only).
+/// outcome once known) and of every time a simulated device ran a method (<c>devicesim.execution_batches</c>, append-only,
+/// a row per delivery with the devices that ran; the view <c>devicesim.executions</c> shows a row per execution).
 /// The first decides whether a delivery is new: a call is recorded before it runs, so a delivery of the same call id
-/// again runs nothing. The second is what tests count: a device that ran twice has two rows there, whatever the first
-/// table merged.
+/// again runs nothing. The second is what tests count: a device that ran twice appears twice there (two rows of the
+/// view), whatever the first table merged.
 /// </summary>
 public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
 {
@@ -31,14 +32,15 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
         await using var cmd = new NpgsqlCommand("""
             with received as (
                 insert into devicesim.calls (call_id, device_id, job_id, method_name, received_at, outcome)
-                select $1, c.device_id, c.job_id, c.method_name, $5, c.outcome::jsonb
+                select $1, c.device_id, c.job_id, c.method_name, $5, c.outcome
                   from unnest($2::text[], $3::text[], $4::text[], $7::text[]) as c(device_id, job_id, method_name, outcome)
                  where not exists (select 1 from devicesim.calls k where k.call_id = $1 and k.device_id = c.device_id)
                 returning device_id, job_id, method_name),
             executed as (
-                insert into devicesim.executions (call_id, device_id, job_id, method_name, executed_at)
-                select $1, r.device_id, r.job_id, r.method_name, $5
-                  from received r join unnest($6::text[]) as reachable(device_id) on reachable.device_id = r.device_id)
+                insert into devicesim.execution_batches (call_id, job_id, method_name, executed_at, device_ids)
+                select $1, r.job_id, r.method_name, $5, array_agg(r.device_id)
+                  from received r join unnest($6::text[]) as reachable(device_id) on reachable.device_id = r.device_id
+                 group by r.job_id, r.method_name)
             select device_id from received
             """, conn, tx);
         cmd.Parameters.AddWithValue(callId);
@@ -57,7 +59,7 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
     {
         if (outcomes.Count == 0) return;
         await using var cmd = dataSource.CreateCommand("""
-            update devicesim.calls c set outcome = o.outcome::jsonb
+            update devicesim.calls c set outcome = o.outcome
               from unnest($2::text[], $3::text[]) as o(device_id, outcome)
              where c.call_id = $1 and c.device_id = o.device_id
             """);
@@ -73,7 +75,7 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
         var recorded = new Dictionary<string, DeviceMethodOutcome?>(StringComparer.Ordinal);
         if (deviceIds.Count == 0) return recorded;
         await using var cmd = dataSource.CreateCommand(
-            "select device_id, outcome::text from devicesim.calls where call_id = $1 and device_id = any($2)");
+            "select device_id, outcome from devicesim.calls where call_id = $1 and device_id = any($2)");
         cmd.Parameters.AddWithValue(callId);
         cmd.Parameters.AddWithValue(deviceIds.ToArray());
         await using var reader = await cmd.ExecuteReaderAsync();
@@ -87,7 +89,7 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from devicesim.calls where job_id = any($1)") { Parameters = { new() { Value = jobIds.ToArray() } } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from devicesim.executions where job_id = any($1)") { Parameters = { new() { Value = jobIds.ToArray() } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from devicesim.execution_batches where job_id = any($1)") { Parameters = { new() { Value = jobIds.ToArray() } } });
         await batch.ExecuteNonQueryAsync(ct);
     }
 
@@ -96,7 +98,7 @@ public sealed class DeviceCallLog(NpgsqlDataSource dataSource) : IDeviceCallLog
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from devicesim.calls where job_id is null and received_at < $1") { Parameters = { new() { Value = cutoff.UtcDateTime } } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from devicesim.executions where job_id is null and executed_at < $1") { Parameters = { new() { Value = cutoff.UtcDateTime } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from devicesim.execution_batches where job_id is null and executed_at < $1") { Parameters = { new() { Value = cutoff.UtcDateTime } } });
         return await batch.ExecuteNonQueryAsync(ct);
     }
 }

@@ -39,6 +39,31 @@ public sealed partial class ClaimLeaseSpecs(SystemUnderTest system)
     }
 
     [Fact]
+    public async Task Recording_devices_that_have_device_jobs_again_keeps_those_and_adds_the_others_in_the_same_transaction()
+    {
+        await using var database = await ScratchLedgerAsync();
+        var claims = new DeviceJobClaims(database, _clock);
+        await RecordPendingAsync(database, "job-p", Devices("p", 2));
+        Assert.Equal(2, (await claims.ClaimAsync("job-p", Devices("p", 2), "sim-1", Lease, default)).DeviceIds.Count);
+
+        await using (var conn = await database.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await DeviceJobLedger.RecordPendingAsync(conn, tx, "job-p", "scheduleDeviceMethod", Devices("p", 3), _clock.GetUtcNow(), default);
+            await using var after = new NpgsqlCommand("insert into dispatch.claim_leases (job_id, device_ids, check_at) values ('job-q', '{}', now())", conn, tx);
+            await after.ExecuteNonQueryAsync();
+            await tx.CommitAsync();
+        }
+
+        await using var statuses = database.CreateCommand("select device_id, status from dispatch.device_jobs where job_id = 'job-p' order by device_id");
+        var rows = new List<(string, string)>();
+        await using (var reader = await statuses.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetString(1)));
+        Assert.Equal([(Devices("p", 3)[0], "running"), (Devices("p", 3)[1], "running"), (Devices("p", 3)[2], "pending")], rows);
+        Assert.Equal(2, await LeaseCountAsync(database));
+    }
+
+    [Fact]
     public async Task A_renewed_claim_outlives_its_first_lease_and_expires_when_the_renewal_ends()
     {
         await using var database = await ScratchLedgerAsync();

@@ -144,7 +144,7 @@ public sealed class RetentionSpecs(SystemUnderTest system)
         foreach (var sql in new[]
         {
             "insert into devicesim.calls (call_id, device_id, job_id, method_name, received_at) values (gen_random_uuid(), 'retained-device', $1, 'reboot', $2)",
-            "insert into devicesim.executions (call_id, device_id, job_id, method_name, executed_at) values (gen_random_uuid(), 'retained-device', $1, 'reboot', $2)",
+            "insert into devicesim.execution_batches (call_id, job_id, method_name, executed_at, device_ids) values (gen_random_uuid(), $1, 'reboot', $2, array['retained-device'])",
         })
             batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand(sql) { Parameters = { new() { Value = jobId }, new() { Value = at.UtcDateTime } } });
         await batch.ExecuteNonQueryAsync();

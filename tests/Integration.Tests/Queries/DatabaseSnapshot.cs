@@ -23,7 +23,7 @@ public sealed record DatabaseSnapshot(string Devices, string Identities, string 
             await ContentAsync(database, $"{JobEventTable} t where not starts_with(t.stream_id, $1)", "t.seq_id", excludePrefix),
             await ContentAsync(database, "scheduler.job_schedules t where not starts_with(t.job_id, $1)", "t.job_id", excludePrefix),
             await ContentAsync(database, "devicesim.calls t where not starts_with(coalesce(t.job_id, ''), $1) and not starts_with(t.device_id, $1)", "t.call_id, t.device_id", excludePrefix),
-            await ContentAsync(database, "devicesim.executions t where not starts_with(coalesce(t.job_id, ''), $1) and not starts_with(t.device_id, $1)", "t.id", excludePrefix),
+            await ContentAsync(database, "devicesim.executions t where not starts_with(coalesce(t.job_id, ''), $1) and not starts_with(t.device_id, $1)", "t.call_id, t.device_id, t.executed_at", excludePrefix),
             await TablesAsync(database));
     }
 

@@ -15,7 +15,7 @@ public sealed class DeviceJobLedger(NpgsqlDataSource dataSource)
     /// The fan-out's part: these devices of a started job become pending device jobs (idempotent per job and device). The
     /// rows are inserted plainly, behind a savepoint: the fan-out holds its job's schedule row while it records a chunk of
     /// devices past its cursor, so none of them can have a device job yet, and <c>on conflict do nothing</c> on every row
-    /// cost about a third more than the plain insert (docs/benchmarks.md, "device-sim records a batch's executions in one
+    /// cost a third to a half more than the plain insert (docs/benchmarks.md, "device-sim records a batch's executions in one
     /// row"). Should a device job exist all the same, the insert goes back to the savepoint and leaves the existing ones out.
     /// </summary>
     public static async Task RecordPendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId, string jobType,

@@ -12,9 +12,9 @@ public static class DeviceExecutions
 {
     /// <summary>
     /// Newest design first. A table listed here has one row per method execution on a device, with the columns
-    /// job_id and device_id. devicesim.executions is the append-only log of the record-then-run design (a view, a row per
-    /// execution, over devicesim.execution_batches since the batches were introduced)
-    /// (services/device-sim/Methods/DeviceCallLog.cs; that version drops the older table); devicesim.invocations
+    /// job_id and device_id. devicesim.executions is the append-only log of the record-then-run design
+    /// (services/device-sim/Methods/DeviceCallLog.cs; that version drops the older table), a table at first and now a view
+    /// over devicesim.execution_batches with the same columns; devicesim.invocations
     /// is the log of the versions before it, from the first benchmarked commit (19c01ca) on. A design that records
     /// executions elsewhere adds its table at the top.
     /// </summary>
